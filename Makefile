@@ -1,0 +1,65 @@
+# KIM Portal: `make run` serves the portal, `make test` runs every check. Nothing else is needed
+# on a fresh machine with Python 3.11.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+MANAGE := $(PY) manage.py
+
+.PHONY: run test lint migrations-check pytest messages worker bench clean-db help
+
+help:
+	@echo "make run    start the portal on http://127.0.0.1:$(PORT) with demo data"
+	@echo "make test   ruff, migration check and the whole test suite (with browser tests)"
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps make a second run reinstall nothing unless a requirements file changed.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+# A development .env with a fresh random key, written once and never committed.
+.env:
+	@echo "Writing a development .env (DJANGO_DEBUG=1, random DJANGO_SECRET_KEY)"
+	@printf 'DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(64))')" > .env
+
+# The same as `manage.py compilemessages`, without needing settings (or a database).
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+messages: $(VENV)/.installed-dev
+	$(MANAGE) makemessages --locale id --locale en --ignore .venv --ignore var --ignore tests --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv
+
+run: $(VENV)/.installed .env locale/id/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+worker: $(VENV)/.installed .env
+	$(MANAGE) db_worker
+
+test: lint migrations-check pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=kim_portal.settings_test $(MANAGE) makemigrations --check --dry-run
+
+pytest: $(VENV)/.installed-dev locale/id/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean-db:
+	@echo "Stopping and deleting the embedded database in var/pgdata"
+	-$(PY) -c "import pgserver; pgserver.get_server('var/pgdata', cleanup_mode='delete').cleanup()"

@@ -1,0 +1,32 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+
+from accounts.forms import ProfileForm
+from accounts.services import user_update_profile
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """The member area: a person's own account, and later their KIMs, posts and trainings."""
+
+    template_name = "accounts/dashboard.html"
+
+
+class ProfileUpdateView(LoginRequiredMixin, FormView):
+    template_name = "accounts/profile_form.html"
+    form_class = ProfileForm
+    success_url = reverse_lazy("accounts:dashboard")
+
+    def get_initial(self):
+        return {"name": self.request.user.name, "phone": self.request.user.phone}
+
+    def form_valid(self, form):
+        user_update_profile(
+            user=self.request.user,
+            name=form.cleaned_data["name"],
+            phone=form.cleaned_data["phone"],
+        )
+        messages.success(self.request, _("Your profile has been saved."))
+        return super().form_valid(form)

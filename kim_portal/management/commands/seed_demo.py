@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import demo_accounts_seed
+
+DEMO_REGIONS_FILE = Path(settings.BASE_DIR) / "data" / "regions" / "regions_musi_banyuasin.csv"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data: the Musi Banyuasin regions and demo accounts. Idempotent; refuses "
+        "to run with DJANGO_DEBUG off unless --force is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Seed even though DJANGO_DEBUG is off."
+        )
+
+    def handle(self, *args, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with published passwords; it runs only with "
+                "DJANGO_DEBUG=1 (or --force)."
+            )
+        call_command("import_regions", DEMO_REGIONS_FILE, stdout=self.stdout)
+        accounts = demo_accounts_seed()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins:"))
+        for role, email, password in accounts:
+            self.stdout.write(f"  {role:<10} {email:<20} {password}")

@@ -1,0 +1,47 @@
+import logging
+
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from regions.models import District
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness and readiness for load balancers: 200 while the database answers, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def robots_txt(request):
+    private = ["/admin/", "/akun/", "/dasbor/"]
+    lines = ["User-agent: *"]
+    for path in private:
+        lines += [f"Disallow: {path}", f"Disallow: /en{path}"]
+    lines.append(f"Disallow: {reverse('healthz')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        districts = (
+            District.objects.in_area().annotate(village_count=Count("villages")).order_by("name")
+        )
+        return super().get_context_data(districts=districts, **kwargs)

@@ -1,0 +1,40 @@
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.services import user_make_staff
+from tests.factories import UserFactory
+
+PASSWORD = "Rahasia-Sekali-123"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth's rate limits live in the cache; each test starts with a clean slate.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def resident(db):
+    """A registered resident with a verified email and no other role."""
+    return UserFactory(name="Siti Rahmawati", email="siti@contoh.test")
+
+
+@pytest.fixture
+def staff_user(db):
+    """Dinkominfo staff: admin access through the Dinkominfo group."""
+    return user_make_staff(user=UserFactory(name="Meita Ariansi", email="meita@contoh.test"))
+
+
+@pytest.fixture
+def client_as():
+    """``client_as(user)`` returns a test client logged in as that user."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,66 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from regions.models import District, Province, Regency, Village
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"orang{n}@contoh.test")
+    name = factory.Faker("name", locale="id_ID")
+    password = factory.PostGenerationMethodCall("set_password", "Rahasia-Sekali-123")
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Province
+        django_get_or_create = ["code"]
+
+    code = "16"
+    name = "Sumatera Selatan"
+    official_name = factory.SelfAttribute("name")
+
+
+class RegencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Regency
+        django_get_or_create = ["code"]
+
+    province = factory.SubFactory(ProvinceFactory)
+    code = "16.06"
+    name = "Kabupaten Musi Banyuasin"
+    official_name = factory.SelfAttribute("name")
+    kind = Regency.Kind.KABUPATEN
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    """A district of the regency given (Musi Banyuasin by default), with a real-shaped code."""
+
+    class Meta:
+        model = District
+
+    regency = factory.SubFactory(RegencyFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.regency.code}.{n % 100:02d}")
+    name = factory.Sequence(lambda n: f"Kecamatan Contoh {n}")
+    official_name = factory.SelfAttribute("name")
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Village
+
+    district = factory.SubFactory(DistrictFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.district.code}.{2001 + n % 7999:04d}")
+    name = factory.Sequence(lambda n: f"Desa Contoh {n}")
+    official_name = factory.SelfAttribute("name")
+    kind = Village.Kind.DESA
