@@ -5,6 +5,7 @@ Every value a deployment may change is an environment variable (or a line in a g
 separate settings module.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -164,6 +165,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Until collectstatic has run (development, tests) STATIC_ROOT does not exist; whitenoise then
+# serves from the finders and need not warn about it.
+WHITENOISE_USE_FINDERS = DEBUG
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {

@@ -1,0 +1,76 @@
+"""Browser tests: Playwright drives Debian's Chromium against Django's live server.
+
+pytest-playwright provides the browser, contexts and a screenshot of every failing test in
+``var/test-artifacts/``; these fixtures point it at /usr/bin/chromium and add a phone viewport.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM, used by the tests to
+# set up data, refuses that unless told it is safe (it is: the loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"The browser tests need Chromium at {CHROMIUM}: apt-get install chromium")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+
+
+@pytest.fixture
+def phone_page(new_context):
+    """A page in a 360 px wide phone viewport with touch, like a cheap Android phone."""
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def desktop_page(new_context):
+    context = new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def live(live_server, transactional_db):
+    """The live server's base URL, with a database whose writes the server thread can see."""
+    return live_server.url
+
+
+def assert_fits_the_screen(page):
+    """Nothing on the page makes it scroll sideways."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"page is {overflow}px wider than the screen"

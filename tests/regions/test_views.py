@@ -1,0 +1,90 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import DistrictFactory, RegencyFactory, VillageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_regencies():
+    """Musi Banyuasin (the default area) and its neighbour Banyuasin, in the same province."""
+    muba = RegencyFactory()
+    banyuasin = RegencyFactory(code="16.07", name="Kabupaten Banyuasin", province=muba.province)
+    sekayu = DistrictFactory(regency=muba, name="Sekayu")
+    VillageFactory.create_batch(3, district=sekayu)
+    pangkalan = DistrictFactory(regency=banyuasin, name="Pangkalan Balai")
+    VillageFactory(district=pangkalan)
+    return sekayu, pangkalan
+
+
+def test_home_and_district_list_show_only_the_areas_districts(client, two_regencies):
+    for url in ["/", reverse("regions:district-list")]:
+        html = client.get(url).content.decode()
+        assert "Sekayu" in html
+        assert "Pangkalan Balai" not in html
+
+
+def test_a_district_outside_the_area_is_not_found(client, two_regencies):
+    sekayu, pangkalan = two_regencies
+
+    assert client.get(sekayu.get_absolute_url()).status_code == 200
+    assert client.get(pangkalan.get_absolute_url()).status_code == 404
+
+
+def test_a_province_area_lists_every_regency_of_it(client, settings, two_regencies):
+    settings.PORTAL_AREA_CODE = "16"
+
+    html = client.get(reverse("regions:district-list")).content.decode()
+
+    assert "Sekayu" in html and "Pangkalan Balai" in html
+
+
+def test_the_whole_country_as_area(client, settings, two_regencies):
+    settings.PORTAL_AREA_CODE = ""
+    other = DistrictFactory(
+        regency=RegencyFactory(code="11.01", name="Kabupaten Aceh Selatan", province__code="11"),
+        name="Bakongan",
+    )
+
+    html = client.get(reverse("regions:district-list")).content.decode()
+
+    assert "Sekayu" in html and "Bakongan" in html
+    assert client.get(other.get_absolute_url()).status_code == 200
+
+
+def test_district_page_lists_its_villages_with_their_kind(client, two_regencies):
+    sekayu, _ = two_regencies
+    VillageFactory(district=sekayu, name="Kayu Ara", kind="kelurahan")
+
+    html = client.get(sekayu.get_absolute_url()).content.decode()
+
+    assert "Kayu Ara" in html and "Kelurahan" in html
+    assert "4 desa/kelurahan" in html
+
+
+@pytest.mark.parametrize("url_name", ["home", "regions:district-list"])
+def test_district_lists_use_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, url_name
+):
+    regency = RegencyFactory()
+    for _district in range(2):
+        VillageFactory(district=DistrictFactory(regency=regency))
+    with django_assert_max_num_queries(3) as small:
+        client.get(reverse(url_name))
+
+    for _district in range(12):
+        VillageFactory.create_batch(3, district=DistrictFactory(regency=regency))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse(url_name))
+
+
+def test_district_page_uses_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    district = DistrictFactory()
+    VillageFactory(district=district)
+    with django_assert_max_num_queries(3) as small:
+        client.get(district.get_absolute_url())
+
+    VillageFactory.create_batch(20, district=district)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(district.get_absolute_url())
