@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import OperationalError
 from django.urls import reverse
 
+from tests.factories import DistrictFactory
+
 ROOT = Path(settings.BASE_DIR)
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
@@ -114,7 +116,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def database_url_of_the_test_database():
+    """A DATABASE_URL for the test database, so a server process sees the migrated schema."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    host = db["HOST"] or db["OPTIONS"].get("host", "")
+    if host.startswith("/"):
+        return f"postgresql://{db['USER']}@/{db['NAME']}?host={host}"
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_gunicorn_serves_the_portal_with_static_files_from_whitenoise(tmp_path):
+    DistrictFactory(name="Kecamatan Dilayani Gunicorn")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         **PRODUCTION_ENV,
@@ -122,6 +137,7 @@ def test_gunicorn_serves_the_portal_with_static_files_from_whitenoise(tmp_path):
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "DJANGO_SETTINGS_MODULE": "kim_portal.settings",
+        "DATABASE_URL": database_url_of_the_test_database(),
     }
     collect = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -153,6 +169,7 @@ def test_gunicorn_serves_the_portal_with_static_files_from_whitenoise(tmp_path):
         assert health == {"status": "ok", "database": "ok"}
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
             html = response.read().decode()
+        assert "Kecamatan Dilayani Gunicorn" in html
         stylesheet = html.split('href="/static/css/portal.')[1].split('"')[0]
         assert stylesheet.endswith(".css")  # a hashed, cacheable name from the manifest
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/portal.{stylesheet}") as r:
