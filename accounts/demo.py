@@ -10,6 +10,7 @@ DEMO_ACCOUNTS = [
     # (role, email, name, password)
     ("staff", "staf@demo.test", "Meita Ariansi", "Demo-Staf-2026"),
     ("resident", "warga@demo.test", "Siti Rahmawati", "Demo-Warga-2026"),
+    ("kim chair", "ketua@demo.test", "Rudi Hartono", "Demo-Ketua-2026"),
     ("superuser", "admin@demo.test", "Admin Portal", "Demo-Admin-2026"),
 ]
 

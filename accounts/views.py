@@ -13,6 +13,16 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     template_name = "accounts/dashboard.html"
 
+    def get_context_data(self, **kwargs):
+        from groups.permissions import is_dinkominfo_staff
+        from groups.selectors import membership_list_for_user
+
+        return super().get_context_data(
+            memberships=membership_list_for_user(user=self.request.user),
+            is_dinkominfo_staff=is_dinkominfo_staff(self.request.user),
+            **kwargs,
+        )
+
 
 class ProfileUpdateView(LoginRequiredMixin, FormView):
     template_name = "accounts/profile_form.html"

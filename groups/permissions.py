@@ -28,3 +28,59 @@ def is_dinkominfo_staff(user) -> bool:
             user.is_staff and user.groups.filter(name=STAFF_GROUP_NAME).exists()
         )
     return user._is_dinkominfo_staff
+
+
+def _active_roles(user) -> dict[int, str]:
+    """The user's active KIM roles as {kim_id: role}, loaded once per user object."""
+    if not hasattr(user, "_kim_roles"):
+        from groups.models import Membership
+
+        user._kim_roles = dict(
+            Membership.objects.active().filter(user=user).values_list("kim_id", "role")
+        )
+    return user._kim_roles
+
+
+def kim_role(user, kim) -> str | None:
+    """The role the user holds in this KIM while an active member, else None."""
+    if not is_resident(user):
+        return None
+    return _active_roles(user).get(kim.pk)
+
+
+def is_kim_member(user, kim) -> bool:
+    return kim_role(user, kim) is not None
+
+
+def can_manage_kim(user, kim) -> bool:
+    """Accept and decline requests, change roles, remove members, edit the public profile."""
+    from groups.models import Membership
+
+    return is_dinkominfo_staff(user) or kim_role(user, kim) in Membership.MANAGER_ROLES
+
+
+def can_edit_kim_registry(user, kim=None) -> bool:
+    """Status, SK fields, verified flag, level of development: Dinkominfo staff only."""
+    return is_dinkominfo_staff(user)
+
+
+def can_request_membership(user, kim) -> bool:
+    """A logged-in person may ask to join a KIM that exists and that they are not in yet."""
+    from groups.models import Kim
+
+    return (
+        is_resident(user)
+        and kim.status in (Kim.Status.FORMED, Kim.Status.ACTIVE, Kim.Status.INACTIVE)
+        and not is_kim_member(user, kim)
+    )
+
+
+def managed_kim_ids(user) -> list[int]:
+    """KIMs whose members and profile this user manages through a role (staff: none listed)."""
+    from groups.models import Membership
+
+    if not is_resident(user):
+        return []
+    return [
+        kim_id for kim_id, role in _active_roles(user).items() if role in Membership.MANAGER_ROLES
+    ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "import_export",
     "kim_portal",
     "accounts",
     "regions",
@@ -128,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -198,6 +199,10 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="KIM Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Spreadsheet import/export (django-import-export) ------------------------------------
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
 # --- Background tasks (django-tasks on PostgreSQL) ----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -223,6 +228,9 @@ SILENCED_SYSTEM_CHECKS = (
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# A web address typed without a scheme means https (the Django 6.0 default).
+FORMS_URLFIELD_ASSUME_HTTPS = True
+warnings.filterwarnings("ignore", message="The FORMS_URLFIELD_ASSUME_HTTPS transitional setting")
 
 # --- Logging to stdout --------------------------------------------------------------------
 LOGGING = {
@@ -243,6 +251,8 @@ LOGGING = {
 # The area the portal serves: a Kemendagri region code. "16.06" is Kabupaten Musi Banyuasin; a
 # province code ("16") or an empty value (the whole country) work too.
 PORTAL_AREA_CODE = env("PORTAL_AREA_CODE", default="16.06")
+# Absolute address of the portal, for links in emails sent by background tasks.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PORTAL_SITE_NAME = env("PORTAL_SITE_NAME", default="KIM Portal")
 PORTAL_REGION_NAME = env("PORTAL_REGION_NAME", default="Kabupaten Musi Banyuasin")
 PORTAL_OFFICE_NAME = env(

@@ -18,3 +18,7 @@ CSRF_COOKIE_SECURE = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "test-media"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Parallel test runs on one server (e.g. two checkouts) each need their own test database.
+if os.environ.get("PORTAL_TEST_DATABASE"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["PORTAL_TEST_DATABASE"]}

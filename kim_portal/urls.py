@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("akun/", include("allauth.urls")),
     path("dasbor/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
+    path("kim/", include("groups.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -2,6 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
+from groups.models import FocusArea, Kim, Membership
 from regions.models import District, Province, Regency, Village
 
 
@@ -64,3 +65,39 @@ class VillageFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Desa Contoh {n}")
     official_name = factory.SelfAttribute("name")
     kind = Village.Kind.DESA
+
+
+class KimFactory(factory.django.DjangoModelFactory):
+    """An active village KIM without members (``village=None``: a district KIM)."""
+
+    class Meta:
+        model = Kim
+
+    village = factory.SubFactory(VillageFactory)
+    district = factory.LazyAttribute(
+        lambda o: o.village.district if o.village else DistrictFactory()
+    )
+    level = factory.LazyAttribute(lambda o: Kim.Level.VILLAGE if o.village else Kim.Level.DISTRICT)
+    name = factory.Sequence(lambda n: f"KIM Contoh {n}")
+    slug = factory.Sequence(lambda n: f"kim-contoh-{n}")
+    status = Kim.Status.ACTIVE
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An active plain member with an account."""
+
+    class Meta:
+        model = Membership
+
+    kim = factory.SubFactory(KimFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER
+    status = Membership.Status.ACTIVE
+
+
+class FocusAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocusArea
+
+    name = factory.Sequence(lambda n: f"Fokus {n}")
+    slug = factory.Sequence(lambda n: f"fokus-{n}")

@@ -74,3 +74,20 @@ def assert_fits_the_screen(page):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"page is {overflow}px wider than the screen"
+
+
+def sign_up(page, live, *, name, email, password):
+    """Fill in and send the sign-up form as a person would."""
+    page.goto(live + "/akun/signup/")
+    page.get_by_label("Nama lengkap").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_placeholder("Kata sandi", exact=True).fill(password)
+    page.get_by_label("Kata sandi (lagi)").fill(password)
+    page.get_by_role("button", name="Daftar").click()
+
+
+def log_in(page, live, email, password):
+    page.goto(live + "/akun/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()

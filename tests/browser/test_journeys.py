@@ -3,7 +3,7 @@ import re
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.browser.conftest import assert_fits_the_screen
+from tests.browser.conftest import assert_fits_the_screen, sign_up
 from tests.conftest import PASSWORD
 from tests.factories import DistrictFactory, VillageFactory
 
@@ -83,13 +83,8 @@ def test_signup_with_bad_email_and_short_password_shows_indonesian_errors(live, 
 
 def test_resident_signs_up_and_sees_the_verification_notice(live, phone_page, mailoutbox):
     page = phone_page
-    page.goto(live + "/akun/signup/")
 
-    page.get_by_label("Nama lengkap").fill("Budi Santoso")
-    page.get_by_label("Email").fill("budi@contoh.test")
-    page.get_by_placeholder("Kata sandi", exact=True).fill("Sungai-Lilin-2026")
-    page.get_by_label("Kata sandi (lagi)").fill("Sungai-Lilin-2026")
-    page.get_by_role("button", name="Daftar").click()
+    sign_up(page, live, name="Budi Santoso", email="budi@contoh.test", password="Sungai-Lilin-2026")
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Verifikasi")
     assert User.objects.get(email="budi@contoh.test").name == "Budi Santoso"

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import demo_accounts_seed
+from accounts.models import User
+from groups.demo import demo_kims_seed
 
 DEMO_REGIONS_FILE = Path(settings.BASE_DIR) / "data" / "regions" / "regions_musi_banyuasin.csv"
 
@@ -28,6 +30,11 @@ class Command(BaseCommand):
             )
         call_command("import_regions", DEMO_REGIONS_FILE, stdout=self.stdout)
         accounts = demo_accounts_seed()
+        users = {role: User.objects.get(email=email) for role, email, _password in accounts}
+        kim_count = demo_kims_seed(
+            staff=users["staff"], chair=users["kim chair"], resident=users["resident"]
+        )
+        self.stdout.write(f"KIM: {kim_count}")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins:"))
         for role, email, password in accounts:
             self.stdout.write(f"  {role:<10} {email:<20} {password}")

@@ -1,0 +1,624 @@
+"""Dinkominfo's tools for the KIM registry: the lists staff edit, KIMs, members and status history.
+
+Registration and status changes go through ``groups.services`` so they land in the history; the
+status field is never edited directly. Regions are picked from the portal's area only.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q
+from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+
+from accounts.forms import WhatsAppNumberField
+from groups.models import (
+    CONTACT_FIELDS,
+    MAX_ACTIVE_MEMBERS,
+    MIN_ACTIVE_MEMBERS,
+    DevelopmentLevel,
+    FocusArea,
+    Kim,
+    KimStatusChange,
+    Membership,
+)
+from groups.resources import KimResource
+from groups.services import kim_register, kim_status_change
+from regions.models import District, Village
+
+# django-import-export ships no Indonesian catalogue. Marking the words of its import and export
+# pages here puts them in ours, which comes first (as accounts/translations.py does for allauth).
+IMPORT_EXPORT_WORDS = [
+    gettext_noop("Import"),
+    gettext_noop("Export"),
+    gettext_noop("This importer will import the following fields: "),
+    gettext_noop("This exporter will export the following fields: "),
+    gettext_noop("File to import"),
+    gettext_noop("Format"),
+    gettext_noop("Submit"),
+    gettext_noop("Select all"),
+    gettext_noop("Preview"),
+    gettext_noop(
+        "Below is a preview of data to be imported. If you are satisfied with the results, "
+        "click 'Confirm import'"
+    ),
+    gettext_noop("Confirm import"),
+    gettext_noop("New"),
+    gettext_noop("Update"),
+    gettext_noop("Skipped"),
+    gettext_noop("Some rows failed to validate"),
+    gettext_noop(
+        "Please correct these errors in your data where possible, then reupload it using the "
+        "form above."
+    ),
+    gettext_noop("Row"),
+    gettext_noop("Errors"),
+    gettext_noop("Non field specific"),
+    gettext_noop("Line number"),
+    gettext_noop("Import finished: {} new, {} updated, {} deleted and {} skipped {}."),
+    gettext_noop(
+        "No valid data to import. Ensure your file has the correct headers or data for import."
+    ),
+]
+
+
+def region_label(region) -> str:
+    """A region as staff tell namesakes apart: "Sukarami, Sekayu (16.06.01.2001)"."""
+    if isinstance(region, Village):
+        return f"{region.name}, {region.district.name} ({region.code})"
+    return f"{region.name} ({region.code})"
+
+
+def active_chair_exists():
+    return Exists(
+        Membership.objects.active().filter(kim=OuterRef("pk"), role=Membership.Role.CHAIR)
+    )
+
+
+# --- list filters ---------------------------------------------------------------------------
+
+
+class AreaDistrictFilter(admin.RelatedFieldListFilter):
+    """The districts of the portal's area, not the country's seven thousand."""
+
+    def field_choices(self, field, request, model_admin):
+        return list(District.objects.in_area().order_by("name").values_list("pk", "name"))
+
+
+class ActiveChairFilter(admin.SimpleListFilter):
+    title = _("active chair")
+    parameter_name = "chair"
+
+    def lookups(self, request, model_admin):
+        return [("none", _("No active chair")), ("present", _("Has an active chair"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(~active_chair_exists())
+        if self.value() == "present":
+            return queryset.filter(active_chair_exists())
+        return queryset
+
+
+class ActiveMemberCountFilter(admin.SimpleListFilter):
+    """Uses the ``active_member_count`` annotation of ``KimAdmin.get_queryset``."""
+
+    title = _("active members")
+    parameter_name = "members"
+
+    def lookups(self, request, model_admin):
+        bounds = {"min": MIN_ACTIVE_MEMBERS, "max": MAX_ACTIVE_MEMBERS}
+        return [
+            ("outside", _("Outside %(min)d–%(max)d") % bounds),
+            ("few", _("Fewer than %(min)d") % bounds),
+            ("many", _("More than %(max)d") % bounds),
+        ]
+
+    def queryset(self, request, queryset):
+        few = Q(active_member_count__lt=MIN_ACTIVE_MEMBERS)
+        many = Q(active_member_count__gt=MAX_ACTIVE_MEMBERS)
+        conditions = {"outside": few | many, "few": few, "many": many}
+        if self.value() in conditions:
+            return queryset.filter(conditions[self.value()])
+        return queryset
+
+
+class OfficerTermFilter(admin.SimpleListFilter):
+    title = _("officer terms")
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [("expired", _("An officer's term has ended"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "expired":
+            expired = (
+                Membership.objects.active()
+                .exclude(role=Membership.Role.MEMBER)
+                .filter(kim=OuterRef("pk"), term_end__lt=timezone.localdate())
+            )
+            return queryset.filter(Exists(expired))
+        return queryset
+
+
+class InUseFilter(admin.SimpleListFilter):
+    """Uses the ``kim_count`` annotation of the list's admin."""
+
+    title = _("used by KIMs")
+    parameter_name = "in_use"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(kim_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(kim_count=0)
+        return queryset
+
+
+# --- picking a region -----------------------------------------------------------------------
+
+
+class AreaAutocompleteJsonView(AutocompleteJsonView):
+    """Search results for the region pickers: the portal's area only, labelled with codes."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset().in_area()
+        if queryset.model is Village:
+            queryset = queryset.select_related("district")
+        return queryset
+
+    def serialize_result(self, obj, to_field_name):
+        return {"id": str(getattr(obj, to_field_name)), "text": region_label(obj)}
+
+
+class AreaAutocompleteSelect(AutocompleteSelect):
+    url_name = "%s:groups_kim_region_autocomplete"
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+class KimAdminForm(forms.ModelForm):
+    """The admin builds the Meta (model and fields) from ``KimAdmin.fieldsets``."""
+
+    contact_whatsapp = WhatsAppNumberField(
+        label=_("KIM's WhatsApp number"), help_text=_("Shown publicly on the KIM's page.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Leave empty to make one from the name and place.")
+        if "district" in self.fields:
+            self.fields["district"].required = False
+            self.fields["district"].help_text = _("Taken from the village for a village KIM.")
+        for name in ("village", "district"):
+            if name in self.fields:
+                self.fields[name].label_from_instance = region_label
+
+    def clean(self):
+        data = super().clean()
+        level, village = data.get("level"), data.get("village")
+        if level == Kim.Level.VILLAGE:
+            if village:
+                data["district"] = village.district
+            elif "village" not in self.errors:
+                self.add_error("village", _("Choose the village of a village KIM."))
+        elif level == Kim.Level.DISTRICT:
+            if village:
+                self.add_error("village", _("A district KIM has no village; clear this field."))
+            if not data.get("district") and "district" not in self.errors:
+                self.add_error("district", _("Choose the district of a district KIM."))
+        return data
+
+
+class KimStatusActionForm(forms.Form):
+    to_status = forms.ChoiceField(
+        label=_("New status"), choices=[("", "---------"), *Kim.Status.choices]
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Recorded in the status history of each KIM."),
+    )
+
+
+class MembershipAdminForm(forms.ModelForm):
+    """Phone numbers in one form (+628...), as accounts keep them; Meta comes from the admin."""
+
+    person_phone = WhatsAppNumberField(
+        label=capfirst(Membership._meta.get_field("person_phone").verbose_name),
+        help_text=Membership._meta.get_field("person_phone").help_text,
+    )
+
+
+class MembershipInlineForm(MembershipAdminForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Narrow inputs (sized, not the admin's 20em), so a KIM's members fit as rows of its page.
+        for name, size in [("person_name", 18), ("person_phone", 13), ("appointment_sk", 10)]:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"size": size, "class": ""})
+
+
+class MembershipInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        chairs = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("role") == Membership.Role.CHAIR
+            and form.cleaned_data.get("status") == Membership.Status.ACTIVE
+        ]
+        if len(chairs) > 1:
+            raise ValidationError(_("A KIM has at most one active chair."), code="chair_taken")
+
+
+# --- the lists staff edit -------------------------------------------------------------------
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kim_count"]
+    list_filter = [InUseFilter]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(kim_count=Count("kims"))
+
+    @admin.display(description=_("KIMs"), ordering="kim_count")
+    def kim_count(self, obj):
+        return obj.kim_count
+
+
+@admin.register(DevelopmentLevel)
+class DevelopmentLevelAdmin(admin.ModelAdmin):
+    list_display = ["rank", "name", "kim_count"]
+    list_display_links = ["name"]
+    list_filter = [InUseFilter]
+    search_fields = ["name", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(kim_count=Count("kims"))
+
+    @admin.display(description=_("KIMs"), ordering="kim_count")
+    def kim_count(self, obj):
+        return obj.kim_count
+
+
+# --- KIMs -----------------------------------------------------------------------------------
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    form = MembershipInlineForm
+    formset = MembershipInlineFormSet
+    fields = [
+        "user",
+        "person_name",
+        "person_phone",
+        "role",
+        "status",
+        "term_start",
+        "term_end",
+        "appointment_sk",
+    ]
+    autocomplete_fields = ["user"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user":
+            field.widget.attrs["data-width"] = "13em"
+        return field
+
+
+class KimStatusChangeInline(admin.TabularInline):
+    model = KimStatusChange
+    fields = ["changed_at", "from_status", "to_status", "reason", "changed_by"]
+    readonly_fields = fields
+    verbose_name_plural = _("status history")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Kim)
+class KimAdmin(ImportExportModelAdmin):
+    form = KimAdminForm
+    resource_classes = [KimResource]
+    formats = [base_formats.CSV, base_formats.XLSX]
+    import_template_name = "admin/groups/kim/import.html"
+    list_display = [
+        "name",
+        "place",
+        "status",
+        "is_verified",
+        "active_members",
+        "has_active_chair",
+    ]
+    list_filter = [
+        ("district", AreaDistrictFilter),
+        "status",
+        "level",
+        "is_verified",
+        ActiveChairFilter,
+        ActiveMemberCountFilter,
+        OfficerTermFilter,
+        "focus_areas",
+        "development_level",
+    ]
+    list_select_related = ["village", "district"]
+    search_fields = [
+        "name",
+        "slug",
+        "village__name",
+        "district__name",
+        "sk_number",
+        "registration_number",
+    ]
+    search_help_text = _("Name, slug, village, district, SK number or registration number.")
+    readonly_fields = ["status", "status_and_link", "logo_and_link", "created_at", "updated_at"]
+    filter_horizontal = ["focus_areas"]
+    actions = ["change_status"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "level", "village", "district", "status"]}),
+        (
+            _("Registry"),
+            {
+                "fields": [
+                    "sk_number",
+                    "sk_date",
+                    "sk_issuer",
+                    "sk_document",
+                    "bylaws_document",
+                    "founded_on",
+                    "registration_number",
+                    "development_level",
+                    "focus_areas",
+                    "is_verified",
+                ]
+            },
+        ),
+        (
+            _("Public profile"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "description",
+                    "logo_and_link",
+                    *CONTACT_FIELDS,
+                ],
+            },
+        ),
+        (_("Record"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        # distinct: a filter across focus areas joins again and would multiply the count.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_member_count=Count(
+                    "memberships",
+                    filter=Q(memberships__status=Membership.Status.ACTIVE),
+                    distinct=True,
+                ),
+                has_chair=active_chair_exists(),
+            )
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Staff dissolve a KIM; deleting one erases its members and history (superusers only).
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new KIM's first status is part of its registration (and of its history).
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if obj else [field for field in fields if field != "status"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        (title, options), *rest = self.fieldsets
+        fields = ["status_and_link" if name == "status" else name for name in options["fields"]]
+        return [(title, {**options, "fields": fields}), *rest]
+
+    def get_inlines(self, request, obj):
+        return [MembershipInline, KimStatusChangeInline] if obj else [MembershipInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("village", "district"):
+            queryset = db_field.related_model.objects.in_area()
+            if db_field.name == "village":
+                queryset = queryset.select_related("district")
+            kwargs["queryset"] = queryset
+            kwargs["widget"] = AreaAutocompleteSelect(
+                db_field, self.admin_site, attrs={"data-width": "28em"}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        autocomplete = path(
+            "region-autocomplete/",
+            self.admin_site.admin_view(self.region_autocomplete_view),
+            name="groups_kim_region_autocomplete",
+        )
+        return [autocomplete, *super().get_urls()]
+
+    def region_autocomplete_view(self, request):
+        return AreaAutocompleteJsonView.as_view(admin_site=self.admin_site)(request)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        kim = kim_register(actor=request.user, **form.cleaned_data)
+        # The add view goes on with ``obj`` (focus areas, inlines, log, redirect): make it the
+        # KIM the service saved.
+        obj.pk = kim.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    @admin.display(description=_("Village, district"), ordering="district__name")
+    def place(self, obj):
+        return obj.place_name
+
+    @admin.display(description=_("Active members"), ordering="active_member_count")
+    def active_members(self, obj):
+        return obj.active_member_count
+
+    @admin.display(description=_("Active chair"), boolean=True, ordering="has_chair")
+    def has_active_chair(self, obj):
+        return obj.has_chair
+
+    @admin.display(description=_("status"))
+    def status_and_link(self, obj):
+        status_url = reverse("groups:kim-status", kwargs={"slug": obj.slug})
+        return format_html(
+            '{} <a href="{}">{}</a>', obj.get_status_display(), status_url, _("Change status…")
+        )
+
+    @admin.display(description=_("logo"))
+    def logo_and_link(self, obj):
+        note = _("Managers upload the logo on the KIM's profile page, which removes photo data.")
+        if not (obj and obj.pk):
+            return note
+        profile_url = reverse("groups:kim-profile-update", kwargs={"slug": obj.slug})
+        if obj.logo:
+            return format_html(
+                '<img src="{}" alt="" width="64" height="64"> <a href="{}">{}</a>',
+                obj.logo.url,
+                profile_url,
+                _("Change on the profile page"),
+            )
+        return format_html('{} <a href="{}">{}</a>', note, profile_url, _("Profile page"))
+
+    @admin.action(description=_("Change status…"), permissions=["change"])
+    def change_status(self, request, queryset):
+        form = KimStatusActionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._apply_status_change(request, queryset, **form.cleaned_data)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Change the status of KIMs"),
+            "opts": self.opts,
+            "kims": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/groups/kim/change_status.html", context)
+
+    def _apply_status_change(self, request, queryset, *, to_status, reason):
+        changed = 0
+        for kim in queryset:
+            try:
+                kim_status_change(kim=kim, to_status=to_status, reason=reason, actor=request.user)
+            except ValidationError as err:
+                self.message_user(
+                    request,
+                    gettext("%(kim)s: %(error)s") % {"kim": kim, "error": " ".join(err.messages)},
+                    messages.ERROR,
+                )
+            else:
+                changed += 1
+        if changed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d KIM is now “%(status)s”.",
+                    "%(count)d KIMs are now “%(status)s”.",
+                    changed,
+                )
+                % {"count": changed, "status": Kim.Status(to_status).label},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(KimStatusChange)
+class KimStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["kim", "from_status", "to_status", "changed_by", "changed_at"]
+    list_filter = ["to_status", "from_status"]
+    list_select_related = ["kim", "changed_by"]
+    search_fields = ["kim__name", "reason", "changed_by__name", "changed_by__email"]
+    date_hierarchy = "changed_at"
+    fields = ["kim", "from_status", "to_status", "reason", "changed_by", "changed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipAdminForm
+    list_display = ["person", "kim", "kim_district", "role", "status", "term_start", "term_end"]
+    list_filter = ["status", "role", ("kim__district", AreaDistrictFilter)]
+    list_select_related = ["kim__district", "user"]
+    search_fields = ["person_name", "user__name", "user__email", "kim__name"]
+    search_help_text = _("Name or email of the person, or name of the KIM.")
+    autocomplete_fields = ["kim", "user"]
+    readonly_fields = ["request_message", "decided_by", "decided_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["kim", "user", "person_name", "person_phone"]}),
+        (
+            _("Role"),
+            {"fields": ["role", "status", "term_start", "term_end", "appointment_sk"]},
+        ),
+        (
+            _("Request to join"),
+            {"classes": ["collapse"], "fields": ["request_message", "decided_by", "decided_at"]},
+        ),
+        (_("Record"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("person"), ordering="person_name")
+    def person(self, obj):
+        return obj.display_name
+
+    @admin.display(description=_("district"), ordering="kim__district__name")
+    def kim_district(self, obj):
+        return obj.kim.district

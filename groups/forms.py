@@ -1,0 +1,84 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import WhatsAppNumberField
+from groups.models import CONTACT_FIELDS, FocusArea, Kim, Membership
+from groups.services import STATUS_TRANSITIONS
+from regions.models import District
+
+
+class KimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or village"), method="filter_text")
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=District.objects.none(), empty_label=_("All districts")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[c for c in Kim.Status.choices if c[0] != Kim.Status.PROPOSED],
+        empty_label=_("All statuses"),
+    )
+    focus = django_filters.ModelChoiceFilter(
+        label=_("Focus"),
+        field_name="focus_areas",
+        queryset=FocusArea.objects.all(),
+        empty_label=_("All focus areas"),
+    )
+
+    class Meta:
+        model = Kim
+        fields = ["q", "district", "status", "focus"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["district"].queryset = District.objects.in_area().order_by("name")
+
+    def filter_text(self, queryset, name, value):
+        words = value.split()
+        for word in words[:5]:
+            queryset = queryset.filter(Q(name__icontains=word) | Q(village__name__icontains=word))
+        return queryset
+
+
+class MembershipRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the KIM's managers"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional. Say who you are and how you would like to take part."),
+    )
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class KimProfileForm(forms.ModelForm):
+    contact_whatsapp = WhatsAppNumberField(
+        label=_("KIM's WhatsApp number"), help_text=_("Shown publicly on the KIM's page.")
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = Kim
+        fields = ["description", "focus_areas", "logo", *CONTACT_FIELDS]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "focus_areas": forms.CheckboxSelectMultiple,
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+        help_texts = {"contact_email": _("Shown publicly on the KIM's page.")}
+
+
+class KimStatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, kim: Kim, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = STATUS_TRANSITIONS[Kim.Status(kim.status)]
+        self.fields["to_status"].choices = [c for c in Kim.Status.choices if c[0] in allowed]

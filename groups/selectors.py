@@ -1,0 +1,104 @@
+"""Reads of KIMs and memberships that span models or depend on who is asking."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from accounts.models import User
+from groups.models import Kim, Membership
+
+
+def kim_list_public() -> QuerySet[Kim]:
+    """KIMs of the portal's area that the public directory may show (filter, then for_list)."""
+    return Kim.objects.public().in_area()
+
+
+def kim_status_counts(*, kims: QuerySet[Kim]) -> dict[str, int]:
+    """How many of ``kims`` are in each status, in one query."""
+    rows = kims.order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def kim_get_public(*, slug: str) -> Kim:
+    """A public KIM of the area with everything its profile page shows; raises DoesNotExist."""
+    return (
+        Kim.objects.public()
+        .in_area()
+        .select_related("district__regency", "village", "development_level")
+        .prefetch_related(
+            "focus_areas",
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.officers().select_related("user"),
+                to_attr="officer_list",
+            ),
+        )
+        .annotate(
+            active_member_count=Count(
+                "memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)
+            )
+        )
+        .get(slug=slug)
+    )
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    """A person's current memberships and open requests, newest first, for the member area."""
+    return (
+        Membership.objects.filter(
+            user=user, status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING]
+        )
+        .select_related("kim__district", "kim__village")
+        .annotate(
+            pending_request_count=Count(
+                "kim__memberships",
+                filter=Q(kim__memberships__status=Membership.Status.PENDING),
+            )
+        )
+        .order_by("-created_at")
+    )
+
+
+def membership_list_for_managers(*, kim: Kim) -> tuple[list[Membership], list[Membership]]:
+    """(pending requests oldest first, active members by role) of one KIM."""
+    memberships = list(
+        kim.memberships.filter(status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE])
+        .select_related("user")
+        .by_role()
+    )
+    pending = sorted(
+        (m for m in memberships if m.status == Membership.Status.PENDING),
+        key=lambda m: m.created_at,
+    )
+    active = [m for m in memberships if m.status == Membership.Status.ACTIVE]
+    return pending, active
+
+
+def kim_activity_list(*, quiet_days: int | None = None) -> QuerySet[Kim]:
+    """KIMs of the area with their activity: members, waiting requests and last activity.
+
+    Last activity is the latest change to the KIM or to one of its memberships (news posts and
+    trainings add to it once those exist). With ``quiet_days``, only KIMs quiet that long.
+    """
+    kims = (
+        Kim.objects.in_area()
+        .exclude(status=Kim.Status.DISSOLVED)
+        .select_related("district", "village")
+        .annotate(
+            active_member_count=Count(
+                "memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)
+            ),
+            pending_request_count=Count(
+                "memberships", filter=Q(memberships__status=Membership.Status.PENDING)
+            ),
+            last_activity=Greatest(
+                "updated_at", Coalesce(Max("memberships__updated_at"), "updated_at")
+            ),
+        )
+        .order_by("last_activity", "name")
+    )
+    if quiet_days is not None:
+        kims = kims.filter(last_activity__lt=timezone.now() - timedelta(days=quiet_days))
+    return kims

@@ -1,0 +1,223 @@
+"""State changes of KIMs and their memberships. Every write with a rule goes through here."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from groups import permissions
+from groups.models import CONTACT_FIELDS, Kim, KimStatusChange, Membership
+from groups.tasks import join_request_notify_managers
+from kim_portal.uploads import image_to_webp
+
+# Which status may follow which. Dissolving is always possible; a dissolved KIM stays so.
+STATUS_TRANSITIONS = {
+    Kim.Status.PROPOSED: {Kim.Status.FORMED, Kim.Status.ACTIVE, Kim.Status.DISSOLVED},
+    Kim.Status.FORMED: {Kim.Status.ACTIVE, Kim.Status.INACTIVE, Kim.Status.DISSOLVED},
+    Kim.Status.ACTIVE: {Kim.Status.INACTIVE, Kim.Status.DISSOLVED},
+    Kim.Status.INACTIVE: {Kim.Status.ACTIVE, Kim.Status.DISSOLVED},
+    Kim.Status.DISSOLVED: set(),
+}
+PROFILE_FIELDS = ["description", *CONTACT_FIELDS]
+LOGO_MAX_SIDE = 400
+# Path segments under /kim/ that are pages, not KIMs.
+RESERVED_SLUGS = {"cakupan", "aktivitas", "unduh"}
+
+
+def kim_slug_for(*, name: str, place: str, exclude_pk: int | None = None) -> str:
+    """A readable unique slug: the name, then the place if taken, then a number."""
+    base = slugify(name)[:120] or "kim"
+    candidates = [base, f"{base}-{slugify(place)}"[:160]]
+    taken = RESERVED_SLUGS | set(
+        Kim.objects.exclude(pk=exclude_pk)
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
+    for candidate in candidates:
+        if candidate not in taken:
+            return candidate
+    number = 2
+    while f"{candidates[-1]}-{number}" in taken:
+        number += 1
+    return f"{candidates[-1]}-{number}"
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def kim_status_change(*, kim: Kim, to_status: str, reason: str, actor: User) -> Kim:
+    """Move a KIM to another status with a reason, recording who did it and when."""
+    _require(permissions.can_edit_kim_registry(actor, kim))
+    kim = Kim.objects.select_for_update().get(pk=kim.pk)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Give a reason for the change.")}, code="reason_required"
+        )
+    if to_status not in STATUS_TRANSITIONS[kim.status]:
+        raise ValidationError(
+            _("A KIM cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": kim.get_status_display(), "to": Kim.Status(to_status).label},
+            code="invalid_transition",
+        )
+    KimStatusChange.objects.create(
+        kim=kim,
+        from_status=kim.status,
+        to_status=to_status,
+        reason=reason.strip(),
+        changed_by=actor,
+    )
+    kim.status = to_status
+    kim.save(update_fields=["status", "updated_at"])
+    return kim
+
+
+@transaction.atomic
+def kim_register(*, actor: User, status_reason: str = "", **fields) -> Kim:
+    """Staff register a KIM; its first status is recorded in the history like any change."""
+    _require(permissions.can_edit_kim_registry(actor))
+    focus_areas = fields.pop("focus_areas", [])
+    kim = Kim(**fields)
+    if kim.village_id:
+        kim.district_id = kim.village.district_id
+    kim.slug = kim.slug or kim_slug_for(
+        name=kim.name, place=kim.village.name if kim.village_id else kim.district.name
+    )
+    kim.full_clean()
+    kim.save()
+    kim.focus_areas.set(focus_areas)
+    KimStatusChange.objects.create(
+        kim=kim,
+        from_status="",
+        to_status=kim.status,
+        reason=status_reason or _("Registered."),
+        changed_by=actor,
+    )
+    return kim
+
+
+@transaction.atomic
+def kim_update_profile(*, kim: Kim, actor: User, data: dict, logo=None, remove_logo=False) -> Kim:
+    """A KIM's managers (or staff) change its public profile; registry fields are not touched."""
+    _require(permissions.can_manage_kim(actor, kim))
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(kim, field, data[field])
+    changed = [field for field in PROFILE_FIELDS if field in data]
+    if logo is not None:
+        kim.logo.save(f"{kim.slug}.webp", image_to_webp(logo, max_side=LOGO_MAX_SIDE), save=False)
+        changed.append("logo")
+    elif remove_logo and kim.logo:
+        kim.logo.delete(save=False)
+        changed.append("logo")
+    kim.full_clean(exclude=["logo"])
+    kim.save(update_fields=[*changed, "updated_at"])
+    if "focus_areas" in data:
+        kim.focus_areas.set(data["focus_areas"])
+    return kim
+
+
+def _decided(membership: Membership, actor: User, status: str) -> None:
+    membership.status = status
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+
+
+def _save(membership: Membership, fields: list[str]) -> Membership:
+    membership.full_clean()
+    try:
+        with transaction.atomic():
+            membership.save(update_fields=[*fields, "updated_at"])
+    except IntegrityError as err:  # a concurrent request won the race to the same constraint
+        raise ValidationError(
+            _("This change conflicts with another one; reload and try again.")
+        ) from err
+    return membership
+
+
+@transaction.atomic
+def membership_request(*, kim: Kim, user: User, message: str = "") -> Membership:
+    """A resident asks to join a KIM; its managers are told by email after the commit."""
+    if not permissions.can_request_membership(user, kim):
+        if permissions.is_kim_member(user, kim):
+            raise ValidationError(_("You are already a member of this KIM."), code="already_member")
+        raise ValidationError(_("This KIM does not take new members."), code="not_open")
+    if kim.memberships.pending().filter(user=user).exists():
+        raise ValidationError(_("You have already asked to join this KIM."), code="already_pending")
+    membership = Membership(kim=kim, user=user, request_message=message.strip())
+    membership.full_clean()
+    membership.save()
+    transaction.on_commit(lambda: join_request_notify_managers.enqueue(membership_id=membership.pk))
+    return membership
+
+
+def _answer_request(membership: Membership, actor: User, status: str) -> None:
+    _require(permissions.can_manage_kim(actor, membership.kim))
+    if membership.status != Membership.Status.PENDING:
+        raise ValidationError(_("This request was already decided."), code="not_pending")
+    _decided(membership, actor, status)
+
+
+@transaction.atomic
+def membership_accept(*, membership: Membership, actor: User) -> Membership:
+    """A manager accepts a request to join; the person becomes a plain member from today."""
+    _answer_request(membership, actor, Membership.Status.ACTIVE)
+    membership.role = Membership.Role.MEMBER
+    membership.term_start = membership.term_start or timezone.localdate()
+    return _save(membership, ["status", "decided_by", "decided_at", "role", "term_start"])
+
+
+@transaction.atomic
+def membership_decline(*, membership: Membership, actor: User) -> Membership:
+    """A manager declines a request to join; the person may ask again later."""
+    _answer_request(membership, actor, Membership.Status.DECLINED)
+    return _save(membership, ["status", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    """Give an active member another role. A KIM has at most one active chair."""
+    _require(permissions.can_manage_kim(actor, membership.kim))
+    if membership.status != Membership.Status.ACTIVE:
+        raise ValidationError(_("Only active members can hold a role."), code="not_active")
+    if (
+        role == Membership.Role.CHAIR
+        and membership.kim.memberships.active()
+        .filter(role=Membership.Role.CHAIR)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("This KIM already has an active chair. Give the current chair another role first."),
+            code="chair_taken",
+        )
+    membership.role = role
+    return _save(membership, ["role"])
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> Membership:
+    _require(permissions.can_manage_kim(actor, membership.kim))
+    if membership.status != Membership.Status.ACTIVE:
+        raise ValidationError(_("Only active members can be removed."), code="not_active")
+    _decided(membership, actor, Membership.Status.REMOVED)
+    membership.term_end = membership.term_end or timezone.localdate()
+    return _save(membership, ["status", "decided_by", "decided_at", "term_end"])
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, user: User) -> Membership:
+    """A member leaves, or withdraws a request to join."""
+    if membership.user_id != user.pk or membership.status not in (
+        Membership.Status.ACTIVE,
+        Membership.Status.PENDING,
+    ):
+        raise PermissionDenied
+    was_active = membership.status == Membership.Status.ACTIVE
+    membership.status = Membership.Status.LEFT
+    membership.term_end = timezone.localdate() if was_active else None
+    return _save(membership, ["status", "term_end"])

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from groups.views import coverage, manage, public
+
+app_name = "groups"
+
+urlpatterns = [
+    path("", public.KimListView.as_view(), name="kim-list"),
+    path("aktivitas/", manage.KimActivityView.as_view(), name="kim-activity"),
+    path("cakupan/", coverage.CoverageView.as_view(), name="coverage"),
+    path("cakupan/unduh.csv", coverage.CoverageCsvView.as_view(), name="coverage-csv"),
+    path("cakupan/<str:code>/", coverage.CoverageView.as_view(), name="coverage-region"),
+    path(
+        "cakupan/<str:code>/unduh.csv",
+        coverage.CoverageCsvView.as_view(),
+        name="coverage-region-csv",
+    ),
+    path("<slug:slug>/", public.KimDetailView.as_view(), name="kim-detail"),
+    path("<slug:slug>/gabung/", public.MembershipRequestView.as_view(), name="membership-request"),
+    path("<slug:slug>/kelola/", manage.KimManageView.as_view(), name="kim-manage"),
+    path(
+        "<slug:slug>/kelola/profil/",
+        manage.KimProfileUpdateView.as_view(),
+        name="kim-profile-update",
+    ),
+    path(
+        "<slug:slug>/kelola/anggota/<int:pk>/<str:action>/",
+        manage.MembershipDecisionView.as_view(),
+        name="membership-decide",
+    ),
+    path("<slug:slug>/status/", manage.KimStatusChangeView.as_view(), name="kim-status"),
+    path("<slug:slug>/keluar/", manage.MembershipLeaveView.as_view(), name="membership-leave"),
+]

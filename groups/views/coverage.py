@@ -1,0 +1,186 @@
+"""Coverage of villages by active KIMs (/kim/cakupan/), as a page and as CSV for Dinkominfo."""
+
+import csv
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views import View
+
+from groups.coverage import (
+    Coverage,
+    Region,
+    coverage_for_region,
+    coverage_region_find,
+    coverage_region_name,
+    region_depth,
+    region_lineage,
+)
+from groups.models import Kim
+from regions.models import Village
+
+
+def _region_or_404(code: str, area_code: str) -> Region | None:
+    """The region of ``code`` at or below the portal's area; ``None`` is the whole country."""
+    if not code:
+        return None
+    region = coverage_region_find(code=code, area_code=area_code)
+    if region is None:
+        raise Http404
+    return region
+
+
+def _breadcrumbs(region: Region | None, area_code: str) -> list[dict]:
+    """From the area (linked to /kim/cakupan/) down to ``region``, which comes last."""
+    crumbs = []
+    if not area_code:
+        crumbs.append(
+            {"name": coverage_region_name(region=None), "url": reverse("groups:coverage")}
+        )
+    area_depth = region_depth(area_code)
+    for ancestor in region_lineage(region=region) if region is not None else []:
+        depth = region_depth(ancestor.code)
+        if depth < area_depth:
+            continue
+        url = (
+            reverse("groups:coverage")
+            if depth == area_depth
+            else reverse("groups:coverage-region", kwargs={"code": ancestor.code})
+        )
+        crumbs.append({"name": coverage_region_name(region=ancestor), "url": url})
+    return crumbs
+
+
+class CoverageMixin:
+    """Resolve the URL's region inside ``PORTAL_AREA_CODE`` (read per request); 404 outside."""
+
+    url_name = "groups:coverage"
+    region_url_name = "groups:coverage-region"
+    village_fragment = "#desa-{code}"
+
+    def get_coverage(self, code: str | None) -> Coverage:
+        area_code = settings.PORTAL_AREA_CODE
+        region = _region_or_404(area_code if code is None else code, area_code)
+        return coverage_for_region(region=region)
+
+    def canonical_redirect(self, code: str | None) -> HttpResponseRedirect | None:
+        """The area has a single address, and a village is shown on its district's page."""
+        area_code = settings.PORTAL_AREA_CODE
+        if code is None:
+            return None
+        if code == area_code:
+            return redirect(self.url_name)
+        if region_depth(code) == 4:
+            village = _region_or_404(code, area_code)
+            district_code = village.district.code
+            url = (
+                reverse(self.url_name)
+                if district_code == area_code
+                else reverse(self.region_url_name, kwargs={"code": district_code})
+            )
+            return redirect(url + self.village_fragment.format(code=village.code))
+        return None
+
+
+class CoverageView(CoverageMixin, View):
+    template_name = "groups/coverage.html"
+
+    def get(self, request, code=None):
+        if response := self.canonical_redirect(code):
+            return response
+        try:
+            coverage = self.get_coverage(code)
+        except Http404:
+            if code is not None:
+                raise
+            # A new portal whose regions are not imported yet.
+            return render(request, self.template_name, {"coverage": None})
+        child_meta = coverage.child_model._meta
+        context = {
+            "coverage": coverage,
+            "total": coverage.total,
+            "breadcrumbs": _breadcrumbs(coverage.region, settings.PORTAL_AREA_CODE),
+            "child_label": capfirst(child_meta.verbose_name),
+            "children_label": capfirst(child_meta.verbose_name_plural),
+            "is_district": coverage.child_model is Village,
+            "status_labels": Kim.Status.labels,
+            "csv_url": (
+                reverse("groups:coverage-csv")
+                if code is None
+                else reverse("groups:coverage-region-csv", kwargs={"code": code})
+            ),
+        }
+        return render(request, self.template_name, context)
+
+
+class CoverageCsvView(CoverageMixin, View):
+    """The page's table as CSV: UTF-8 with a byte order mark, which Excel needs to read it."""
+
+    url_name = "groups:coverage-csv"
+    region_url_name = "groups:coverage-region-csv"
+    village_fragment = ""
+
+    def get(self, request, code=None):
+        if response := self.canonical_redirect(code):
+            return response
+        coverage = self.get_coverage(code)
+        filename = f"cakupan-kim-{coverage.total.code or 'indonesia'}.csv"
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.write("\ufeff")
+        csv.writer(response).writerows(coverage_csv_rows(coverage))
+        return response
+
+
+def coverage_csv_rows(coverage: Coverage) -> list[list]:
+    """A header, then the rows of the page's table: villages for a district, else child regions
+    followed by the region's total."""
+    if coverage.child_model is Village:
+        header = [
+            _("Code"),
+            capfirst(Village._meta.verbose_name),
+            capfirst(Village._meta.get_field("kind").verbose_name),
+            _("Active KIMs"),
+            capfirst(Kim._meta.verbose_name_plural),
+        ]
+        return [header] + [
+            [
+                village.code,
+                village.name,
+                village.kind,
+                village.active_kims,
+                "; ".join(
+                    kim.name
+                    if kim.status == Kim.Status.ACTIVE
+                    else f"{kim.name} ({kim.get_status_display()})"
+                    for kim in village.kims
+                ),
+            ]
+            for village in coverage.villages
+        ]
+    header = [
+        _("Code"),
+        capfirst(coverage.child_model._meta.verbose_name),
+        _("Villages"),
+        _("Villages with an active KIM"),
+        _("Coverage (%)"),
+        *Kim.Status.labels,
+        _("District-level KIMs"),
+        _("All KIMs"),
+    ]
+    return [header] + [
+        [
+            row.code,
+            row.name,
+            row.villages,
+            row.covered,
+            "" if row.percent is None else str(row.percent),
+            *row.status_counts,
+            row.district_kims,
+            row.kim_total,
+        ]
+        for row in [*coverage.rows, coverage.total]
+    ]

@@ -1,0 +1,38 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from accounts.models import User
+from groups.models import Kim, Membership
+from regions.models import District, Village
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_refuses_to_run_in_production(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo")
+
+
+def test_seed_demo_builds_a_believable_regency_and_is_idempotent(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+    counts = [model.objects.count() for model in (District, Village, User, Kim, Membership)]
+    call_command("seed_demo")
+
+    assert [model.objects.count() for model in (District, Village, User, Kim, Membership)] == counts
+    assert District.objects.count() == 15 and Village.objects.count() == 242
+    assert Kim.objects.filter(level=Kim.Level.DISTRICT).count() == 15
+    villages_with_kims = Village.objects.annotate(n=Count("kims")).filter(n__gt=0)
+    assert 60 < villages_with_kims.count() < 180
+    assert villages_with_kims.filter(n__gt=1).exists()
+    statuses = set(Kim.objects.values_list("status", flat=True))
+    assert statuses == set(Kim.Status.values)
+    assert Membership.objects.filter(status=Membership.Status.PENDING).exists()
+    chair = User.objects.get(email="ketua@demo.test")
+    assert chair.kim_memberships.get().role == Membership.Role.CHAIR
+    out = capsys.readouterr().out
+    assert "staf@demo.test" in out and "Demo-Staf-2026" in out and "ketua@demo.test" in out

@@ -1,0 +1,96 @@
+"""Who may open what: the matrix of shared/ROLES.md, one row per (page, role).
+
+Anonymous visitors are sent to log in (302); outside a person's scope the answer is 404; a
+public thing whose action is not theirs is 403.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from groups.models import Membership
+from tests.factories import (
+    DistrictFactory,
+    KimFactory,
+    MembershipFactory,
+    RegencyFactory,
+    UserFactory,
+    VillageFactory,
+)
+
+ROLES = ["anonymous", "resident", "member", "manager", "other_manager", "staff"]
+
+# (name, method, {role: expected status}); roles left out expect the "default" entry.
+MANAGERS_ONLY = {"default": 403, "anonymous": 302, "manager": 200, "staff": 200}
+MATRIX = [
+    ("kim-list", "get", {"default": 200}),
+    ("kim-detail", "get", {"default": 200}),
+    ("coverage", "get", {"default": 200}),
+    ("dashboard", "get", {"default": 200, "anonymous": 302}),
+    ("membership-request", "get", {"default": 200, "anonymous": 302}),
+    ("kim-manage", "get", MANAGERS_ONLY),
+    ("kim-profile", "get", MANAGERS_ONLY),
+    ("membership-accept", "post", {"default": 403, "anonymous": 302, "manager": 302, "staff": 302}),
+    ("kim-status", "get", {"default": 403, "anonymous": 302, "staff": 200}),
+    # A proposed KIM is not public: only its own officers and staff see it exist.
+    (
+        "proposed-kim-manage",
+        "get",
+        {"default": 404, "anonymous": 302, "manager": 200, "staff": 200},
+    ),
+    ("proposed-kim-detail", "get", {"default": 404}),
+    ("outside-area-kim-manage", "get", {"default": 404, "anonymous": 302}),
+    ("kim-activity", "get", {"default": 403, "anonymous": 302, "staff": 200}),
+    ("admin", "get", {"default": 302, "staff": 200}),
+]
+
+
+@pytest.fixture
+def world(db):
+    kim = KimFactory(slug="kim-matriks")
+    proposed = KimFactory(slug="kim-usulan", status="diusulkan")
+    outside = KimFactory(
+        slug="kim-luar",
+        village=VillageFactory(district=DistrictFactory(regency=RegencyFactory(code="16.07"))),
+    )
+    people = {
+        "member": MembershipFactory(kim=kim).user,
+        "manager": MembershipFactory(kim=kim, role=Membership.Role.SECRETARY).user,
+        "other_manager": MembershipFactory(kim=KimFactory(), role=Membership.Role.CHAIR).user,
+        "resident": UserFactory(),
+    }
+    MembershipFactory(kim=proposed, role=Membership.Role.CHAIR, user=people["manager"])
+    pending = MembershipFactory(kim=kim, status=Membership.Status.PENDING)
+    urls = {
+        "kim-list": reverse("groups:kim-list"),
+        "kim-detail": kim.get_absolute_url(),
+        "coverage": reverse("groups:coverage"),
+        "dashboard": reverse("accounts:dashboard"),
+        "membership-request": reverse("groups:membership-request", args=[kim.slug]),
+        "kim-manage": reverse("groups:kim-manage", args=[kim.slug]),
+        "kim-profile": reverse("groups:kim-profile-update", args=[kim.slug]),
+        "membership-accept": reverse(
+            "groups:membership-decide", args=[kim.slug, pending.pk, "terima"]
+        ),
+        "kim-status": reverse("groups:kim-status", args=[kim.slug]),
+        "proposed-kim-manage": reverse("groups:kim-manage", args=[proposed.slug]),
+        "proposed-kim-detail": proposed.get_absolute_url(),
+        "outside-area-kim-manage": reverse("groups:kim-manage", args=[outside.slug]),
+        "kim-activity": reverse("groups:kim-activity"),
+        "admin": reverse("admin:index"),
+    }
+    return people, urls
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
+def test_permission_matrix(world, staff_user, role, name, method, expected):
+    people, urls = world
+    people["staff"] = staff_user
+    client = Client()
+    if role != "anonymous":
+        client.force_login(people[role])
+
+    response = getattr(client, method)(urls[name])
+
+    assert response.status_code == expected.get(role, expected["default"])
