@@ -11,36 +11,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q
-from django.utils.translation import gettext as _
 
 from groups.models import Kim
 from regions.models import District, Province, Regency, Village
+from regions.selectors import CHILD_MODEL, PARENT_FIELD, Region, region_display_name
 
-Region = Province | Regency | District | Village
-
-# Regions by the number of parts of their code: "16" is a province, "16.06.01.2001" a village.
-MODEL_AT_DEPTH = {1: Province, 2: Regency, 3: District, 4: Village}
-# What a region is made of, the field of that child pointing up, and the joins that fetch a
-# region's ancestors (for breadcrumbs).
-CHILD_MODEL = {None: Province, Province: Regency, Regency: District, District: Village}
-PARENT_FIELD = {Regency: "province", District: "regency", Village: "district"}
-ANCESTORS = {
-    Province: [],
-    Regency: ["province"],
-    District: ["regency__province"],
-    Village: ["district__regency__province"],
-}
 # The path from a village, and equally from a KIM (both have ``district``), up to a region.
 PATH_FROM_DISTRICT = {
     Province: "district__regency__province",
     Regency: "district__regency",
     District: "district",
 }
-
-
-def region_depth(code: str) -> int:
-    """The level of a code: 0 for the whole country (""), 1 province ... 4 village."""
-    return len(code.split(".")) if code else 0
 
 
 def coverage_percent(*, covered: int, villages: int) -> Decimal | None:
@@ -126,40 +107,6 @@ class Coverage:
         return CHILD_MODEL[type(self.region) if self.region is not None else None]
 
 
-def coverage_region_name(*, region: Region | None) -> str:
-    """How a region is named in headings: "Provinsi Sumatera Selatan", "Kecamatan Sekayu"."""
-    if region is None:
-        return _("Indonesia")
-    if isinstance(region, Province):
-        return _("Province %(name)s") % {"name": region.name}
-    if isinstance(region, District):
-        return _("District %(name)s") % {"name": region.name}
-    return region.name
-
-
-def coverage_region_find(*, code: str, area_code: str) -> Region | None:
-    """The province, regency, district or village ``code`` if it lies in or is the area.
-
-    The regions above the area (a regency portal's province) are not part of its coverage. The
-    region comes with its ancestors joined, see ``region_lineage``.
-    """
-    if area_code and code != area_code and not code.startswith(area_code + "."):
-        return None
-    model = MODEL_AT_DEPTH.get(region_depth(code))
-    if model is None:
-        return None
-    regions = model.objects.in_area(area_code).select_related(*ANCESTORS[model])
-    return regions.filter(code=code).first()
-
-
-def region_lineage(*, region: Region) -> list[Region]:
-    """The region and its ancestors, province first, using the joins of ``coverage_region_find``."""
-    lineage = [region]
-    while type(lineage[0]) in PARENT_FIELD:
-        lineage.insert(0, getattr(lineage[0], PARENT_FIELD[type(lineage[0])]))
-    return lineage
-
-
 def coverage_for_region(*, region: Province | Regency | District | None) -> Coverage:
     """The coverage of a region broken down by its child regions, or by village for a district.
 
@@ -213,7 +160,7 @@ def _children_coverage(region: Province | Regency | None) -> Coverage:
     kim_totals = sum((Counter(row.kims_by_status) for row in rows), Counter())
     total = CoverageRow(
         code=region.code if region is not None else "",
-        name=coverage_region_name(region=region),
+        name=region_display_name(region=region),
         villages=sum(row.villages for row in rows),
         covered=sum(row.covered for row in rows),
         kims_by_status=dict(kim_totals),
@@ -269,7 +216,7 @@ def _district_coverage(district: District) -> Coverage:
     ]
     total = CoverageRow(
         code=district.code,
-        name=coverage_region_name(region=district),
+        name=region_display_name(region=district),
         villages=len(village_rows),
         covered=sum(1 for village in village_rows if village.covered),
         kims_by_status=dict(by_status),

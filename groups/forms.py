@@ -6,13 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import WhatsAppNumberField
 from groups.models import CONTACT_FIELDS, FocusArea, Kim, Membership
 from groups.services import STATUS_TRANSITIONS
-from regions.models import District
+from regions.selectors import (
+    region_area_root,
+    region_children,
+    region_depth,
+    region_display_name,
+    region_find_in_area,
+)
 
 
 class KimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or village"), method="filter_text")
-    district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=District.objects.none(), empty_label=_("All districts")
+    wilayah = django_filters.CharFilter(
+        label=_("Region"), method="filter_region", widget=forms.Select
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -28,11 +34,28 @@ class KimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Kim
-        fields = ["q", "district", "status", "focus"]
+        fields = ["q", "wilayah", "status", "focus"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["district"].queryset = District.objects.in_area().order_by("name")
+        # The choices are the parts of the portal's area (districts of a regency, regencies of
+        # a province, provinces of the country); a link may name any region inside the area.
+        area = region_area_root()
+        choices = [("", _("Everywhere"))] + [
+            (child.code, child.name) for child in region_children(region=area)
+        ]
+        code = (self.data or {}).get("wilayah", "")
+        if code and code not in dict(choices):
+            region = region_find_in_area(code=code)
+            if region is not None:
+                choices.append((region.code, region_display_name(region=region)))
+        self.form.fields["wilayah"].widget.choices = choices
+
+    def filter_region(self, queryset, name, value):
+        """KIMs in the region with this code (a province, regency, district or village)."""
+        if region_depth(value) == 4:
+            return queryset.filter(village__code=value)
+        return queryset.filter(Q(district__code=value) | Q(district__code__startswith=value + "."))
 
     def filter_text(self, queryset, name, value):
         words = value.split()

@@ -8,7 +8,7 @@ MAIN_MENU = [
     ("news:article-list", _("News")),
     ("groups:kim-list", _("KIM")),
     ("trainings:training-list", _("Trainings")),
-    ("regions:district-list", _("Districts")),
+    ("regions:region-list", _("Regions")),
 ]
 
 

@@ -1,14 +1,15 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from regions.models import District
+from regions.selectors import region_area_root, region_children
+from regions.views import region_child_kind
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,8 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        districts = (
-            District.objects.in_area().annotate(village_count=Count("villages")).order_by("name")
+        area = region_area_root()
+        children = region_children(region=area) if area or not settings.PORTAL_AREA_CODE else []
+        return super().get_context_data(
+            children=children, child_kind=region_child_kind(area), **kwargs
         )
-        return super().get_context_data(districts=districts, **kwargs)

@@ -54,6 +54,9 @@ class Region(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("regions:region-detail", kwargs={"code": self.code})
+
     @property
     def name_is_corrected(self) -> bool:
         return self.name != self.official_name
@@ -88,9 +91,6 @@ class District(Region):
     class Meta(Region.Meta):
         verbose_name = _("district (kecamatan)")
         verbose_name_plural = _("districts (kecamatan)")
-
-    def get_absolute_url(self):
-        return reverse("regions:district-detail", kwargs={"code": self.code})
 
 
 class Village(Region):

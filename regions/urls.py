@@ -5,6 +5,6 @@ from regions import views
 app_name = "regions"
 
 urlpatterns = [
-    path("", views.DistrictListView.as_view(), name="district-list"),
-    path("<str:code>/", views.DistrictDetailView.as_view(), name="district-detail"),
+    path("", views.RegionView.as_view(), name="region-list"),
+    path("<str:code>/", views.RegionView.as_view(), name="region-detail"),
 ]

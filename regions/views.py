@@ -1,33 +1,61 @@
-from django.db.models import Count
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import TemplateView
 
-from regions.models import District
+from regions.models import District, Province, Regency, Village
+from regions.selectors import (
+    region_breadcrumbs,
+    region_children,
+    region_depth,
+    region_display_name,
+    region_find_in_area,
+)
 
-
-class DistrictListView(ListView):
-    template_name = "regions/district_list.html"
-    context_object_name = "districts"
-
-    def get_queryset(self):
-        return (
-            District.objects.in_area()
-            .select_related("regency")
-            .annotate(village_count=Count("villages"))
-            .order_by("regency__code", "name")
-        )
+CHILD_KIND = {None: "province", Province: "regency", Regency: "district", District: "village"}
 
 
-class DistrictDetailView(DetailView):
-    template_name = "regions/district_detail.html"
-    context_object_name = "district"
+def region_child_kind(region) -> str:
+    """What a region is made of, as the templates name it."""
+    return CHILD_KIND[type(region) if region is not None else None]
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            District.objects.in_area().select_related("regency__province"),
-            code=self.kwargs["code"],
-        )
+
+class RegionView(TemplateView):
+    """The portal's area (/wilayah/) or a region inside it (/wilayah/<code>/) with its parts:
+    provinces, regencies, districts, or the villages of a district."""
+
+    template_name = "regions/region_detail.html"
+
+    def get(self, request, code=None):
+        area_code = settings.PORTAL_AREA_CODE
+        if code is not None and code == area_code:
+            return redirect("regions:region-list")
+        code = area_code if code is None else code
+        self.region = region_find_in_area(code=code, area_code=area_code) if code else None
+        self.area_missing = self.region is None and code == area_code != ""
+        if code and self.region is None and not self.area_missing:
+            raise Http404
+        if isinstance(self.region, Village):
+            return redirect(self.region.district.get_absolute_url() + f"#desa-{self.region.code}")
+        return super().get(request)
 
     def get_context_data(self, **kwargs):
-        villages = self.object.villages.order_by("name")
-        return super().get_context_data(villages=villages, **kwargs)
+        region = self.region
+        return super().get_context_data(
+            region=region,
+            region_name=(
+                settings.PORTAL_REGION_NAME
+                if self.area_missing
+                else region_display_name(region=region)
+            ),
+            children=[] if self.area_missing else region_children(region=region),
+            child_kind=region_child_kind(region),
+            is_area_root=region is None or region.code == settings.PORTAL_AREA_CODE,
+            breadcrumbs=region_breadcrumbs(
+                region=region,
+                url_name="regions:region-list",
+                region_url_name="regions:region-detail",
+            ),
+            depth=region_depth(region.code) if region is not None else 0,
+            **kwargs,
+        )

@@ -134,7 +134,7 @@ def pages() -> list[tuple[str, str]]:
     for label, code in regions:
         found.append((f"coverage, {label}", reverse("groups:coverage-region", args=[code])))
         found.append((f"coverage CSV, {label}", reverse("groups:coverage-region-csv", args=[code])))
-    found += [("home", reverse("home")), ("districts", reverse("regions:district-list"))]
+    found += [("home", reverse("home")), ("districts", reverse("regions:region-list"))]
     if kim_list := optional_url("groups:kim-list"):
         found.append(("KIM directory", kim_list))
     kim = Kim.objects.public().filter(status=Kim.Status.ACTIVE, village__isnull=False).first()

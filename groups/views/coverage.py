@@ -10,48 +10,20 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
-from groups.coverage import (
-    Coverage,
-    Region,
-    coverage_for_region,
-    coverage_region_find,
-    coverage_region_name,
-    region_depth,
-    region_lineage,
-)
+from groups.coverage import Coverage, coverage_for_region
 from groups.models import Kim
 from regions.models import Village
+from regions.selectors import Region, region_breadcrumbs, region_depth, region_find_in_area
 
 
 def _region_or_404(code: str, area_code: str) -> Region | None:
     """The region of ``code`` at or below the portal's area; ``None`` is the whole country."""
     if not code:
         return None
-    region = coverage_region_find(code=code, area_code=area_code)
+    region = region_find_in_area(code=code, area_code=area_code)
     if region is None:
         raise Http404
     return region
-
-
-def _breadcrumbs(region: Region | None, area_code: str) -> list[dict]:
-    """From the area (linked to /kim/cakupan/) down to ``region``, which comes last."""
-    crumbs = []
-    if not area_code:
-        crumbs.append(
-            {"name": coverage_region_name(region=None), "url": reverse("groups:coverage")}
-        )
-    area_depth = region_depth(area_code)
-    for ancestor in region_lineage(region=region) if region is not None else []:
-        depth = region_depth(ancestor.code)
-        if depth < area_depth:
-            continue
-        url = (
-            reverse("groups:coverage")
-            if depth == area_depth
-            else reverse("groups:coverage-region", kwargs={"code": ancestor.code})
-        )
-        crumbs.append({"name": coverage_region_name(region=ancestor), "url": url})
-    return crumbs
 
 
 class CoverageMixin:
@@ -102,7 +74,11 @@ class CoverageView(CoverageMixin, View):
         context = {
             "coverage": coverage,
             "total": coverage.total,
-            "breadcrumbs": _breadcrumbs(coverage.region, settings.PORTAL_AREA_CODE),
+            "breadcrumbs": region_breadcrumbs(
+                region=coverage.region,
+                url_name="groups:coverage",
+                region_url_name="groups:coverage-region",
+            ),
             "child_label": capfirst(child_meta.verbose_name),
             "children_label": capfirst(child_meta.verbose_name_plural),
             "is_district": coverage.child_model is Village,

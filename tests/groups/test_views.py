@@ -37,7 +37,9 @@ def test_directory_searches_by_name_or_village_and_filters(client):
 
     assert names() == ["KIM Bailangu Maju", "KIM Lalan Cerdas", "KIM Sinar"]
     assert names(q="bailangu") == ["KIM Bailangu Maju", "KIM Sinar"]
-    assert names(district=lalan.pk) == ["KIM Lalan Cerdas"]
+    assert names(wilayah=lalan.code) == ["KIM Lalan Cerdas"]
+    assert names(wilayah="16.06") == ["KIM Bailangu Maju", "KIM Lalan Cerdas", "KIM Sinar"]
+    assert names(wilayah=bailangu.village.code) == ["KIM Bailangu Maju"]
     assert names(status="tidak_aktif") == ["KIM Lalan Cerdas"]
     assert names(focus=umkm.pk) == ["KIM Bailangu Maju"]
 

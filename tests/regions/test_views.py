@@ -19,7 +19,7 @@ def two_regencies():
 
 
 def test_home_and_district_list_show_only_the_areas_districts(client, two_regencies):
-    for url in ["/", reverse("regions:district-list")]:
+    for url in ["/", reverse("regions:region-list")]:
         html = client.get(url).content.decode()
         assert "Sekayu" in html
         assert "Pangkalan Balai" not in html
@@ -32,24 +32,34 @@ def test_a_district_outside_the_area_is_not_found(client, two_regencies):
     assert client.get(pangkalan.get_absolute_url()).status_code == 404
 
 
-def test_a_province_area_lists_every_regency_of_it(client, settings, two_regencies):
+def test_a_province_area_lists_its_regencies_then_their_districts(client, settings, two_regencies):
     settings.PORTAL_AREA_CODE = "16"
+    sekayu, pangkalan = two_regencies
 
-    html = client.get(reverse("regions:district-list")).content.decode()
+    area = client.get(reverse("regions:region-list")).content.decode()
+    banyuasin = client.get(pangkalan.regency.get_absolute_url()).content.decode()
 
-    assert "Sekayu" in html and "Pangkalan Balai" in html
+    assert "Kabupaten Musi Banyuasin" in area and "Kabupaten Banyuasin" in area
+    assert "Pangkalan Balai" in banyuasin and sekayu.get_absolute_url() not in banyuasin
+    assert client.get(pangkalan.get_absolute_url()).status_code == 200
 
 
 def test_the_whole_country_as_area(client, settings, two_regencies):
     settings.PORTAL_AREA_CODE = ""
     other = DistrictFactory(
-        regency=RegencyFactory(code="11.01", name="Kabupaten Aceh Selatan", province__code="11"),
+        regency=RegencyFactory(
+            code="11.01",
+            name="Kabupaten Aceh Selatan",
+            province__code="11",
+            province__name="Aceh",
+        ),
         name="Bakongan",
     )
 
-    html = client.get(reverse("regions:district-list")).content.decode()
+    html = client.get(reverse("regions:region-list")).content.decode()
 
-    assert "Sekayu" in html and "Bakongan" in html
+    assert "Sumatera Selatan" in html and "Aceh" in html
+    assert "Bakongan" in client.get(other.regency.get_absolute_url()).content.decode()
     assert client.get(other.get_absolute_url()).status_code == 200
 
 
@@ -61,9 +71,10 @@ def test_district_page_lists_its_villages_with_their_kind(client, two_regencies)
 
     assert "Kayu Ara" in html and "Kelurahan" in html
     assert "4 desa/kelurahan" in html
+    assert 'id="desa-' in html
 
 
-@pytest.mark.parametrize("url_name", ["home", "regions:district-list"])
+@pytest.mark.parametrize("url_name", ["home", "regions:region-list"])
 def test_district_lists_use_a_constant_number_of_queries(
     client, django_assert_max_num_queries, url_name
 ):
