@@ -169,7 +169,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Until collectstatic has run (development, tests) STATIC_ROOT does not exist; whitenoise then
 # serves from the finders and need not warn about it.
 WHITENOISE_USE_FINDERS = DEBUG
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {

@@ -26,24 +26,24 @@ sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kim_portal.settings_test")
 os.environ.setdefault("PORTAL_TEST_DATABASE", "bench_kim_portal")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import (
     CaptureQueriesContext,
     override_settings,
     setup_databases,
     teardown_databases,
 )
-from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.urls import NoReverseMatch, reverse
 
-from groups.models import Kim  # noqa: E402
-from regions.models import District, Village  # noqa: E402
+from groups.models import Kim
+from regions.models import District, Village
 
 REGIONS_FILE = BASE_DIR / "data" / "regions" / "regions_indonesia.csv.gz"
 NATIONAL_VILLAGES = 83_762

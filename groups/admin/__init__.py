@@ -4,29 +4,37 @@ Registration and status changes go through ``groups.services`` so they land in t
 status field is never edited directly. Regions are picked from the portal's area only.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
-from django.forms.models import BaseInlineFormSet
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from accounts.forms import WhatsAppNumberField
+from groups.admin.filters import (
+    ActiveChairFilter,
+    ActiveMemberCountFilter,
+    AreaDistrictFilter,
+    InUseFilter,
+    OfficerTermFilter,
+    active_chair_exists,
+)
+from groups.admin.forms import (
+    AreaAutocompleteJsonView,
+    AreaAutocompleteSelect,
+    KimAdminForm,
+    KimStatusActionForm,
+    MembershipAdminForm,
+    MembershipInlineForm,
+    MembershipInlineFormSet,
+)
 from groups.models import (
     CONTACT_FIELDS,
-    MAX_ACTIVE_MEMBERS,
-    MIN_ACTIVE_MEMBERS,
     DevelopmentLevel,
     FocusArea,
     Kim,
@@ -35,7 +43,6 @@ from groups.models import (
 )
 from groups.resources import KimResource
 from groups.services import kim_register, kim_status_change
-from regions.models import District, Village
 
 # django-import-export ships no Indonesian catalogue. Marking the words of its import and export
 # pages here puts them in ours, which comes first (as accounts/translations.py does for allauth).
@@ -71,208 +78,6 @@ IMPORT_EXPORT_WORDS = [
         "No valid data to import. Ensure your file has the correct headers or data for import."
     ),
 ]
-
-
-def region_label(region) -> str:
-    """A region as staff tell namesakes apart: "Sukarami, Sekayu (16.06.01.2001)"."""
-    if isinstance(region, Village):
-        return f"{region.name}, {region.district.name} ({region.code})"
-    return f"{region.name} ({region.code})"
-
-
-def active_chair_exists():
-    return Exists(
-        Membership.objects.active().filter(kim=OuterRef("pk"), role=Membership.Role.CHAIR)
-    )
-
-
-# --- list filters ---------------------------------------------------------------------------
-
-
-class AreaDistrictFilter(admin.RelatedFieldListFilter):
-    """The districts of the portal's area, not the country's seven thousand."""
-
-    def field_choices(self, field, request, model_admin):
-        return list(District.objects.in_area().order_by("name").values_list("pk", "name"))
-
-
-class ActiveChairFilter(admin.SimpleListFilter):
-    title = _("active chair")
-    parameter_name = "chair"
-
-    def lookups(self, request, model_admin):
-        return [("none", _("No active chair")), ("present", _("Has an active chair"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "none":
-            return queryset.filter(~active_chair_exists())
-        if self.value() == "present":
-            return queryset.filter(active_chair_exists())
-        return queryset
-
-
-class ActiveMemberCountFilter(admin.SimpleListFilter):
-    """Uses the ``active_member_count`` annotation of ``KimAdmin.get_queryset``."""
-
-    title = _("active members")
-    parameter_name = "members"
-
-    def lookups(self, request, model_admin):
-        bounds = {"min": MIN_ACTIVE_MEMBERS, "max": MAX_ACTIVE_MEMBERS}
-        return [
-            ("outside", _("Outside %(min)d–%(max)d") % bounds),
-            ("few", _("Fewer than %(min)d") % bounds),
-            ("many", _("More than %(max)d") % bounds),
-        ]
-
-    def queryset(self, request, queryset):
-        few = Q(active_member_count__lt=MIN_ACTIVE_MEMBERS)
-        many = Q(active_member_count__gt=MAX_ACTIVE_MEMBERS)
-        conditions = {"outside": few | many, "few": few, "many": many}
-        if self.value() in conditions:
-            return queryset.filter(conditions[self.value()])
-        return queryset
-
-
-class OfficerTermFilter(admin.SimpleListFilter):
-    title = _("officer terms")
-    parameter_name = "term"
-
-    def lookups(self, request, model_admin):
-        return [("expired", _("An officer's term has ended"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "expired":
-            expired = (
-                Membership.objects.active()
-                .exclude(role=Membership.Role.MEMBER)
-                .filter(kim=OuterRef("pk"), term_end__lt=timezone.localdate())
-            )
-            return queryset.filter(Exists(expired))
-        return queryset
-
-
-class InUseFilter(admin.SimpleListFilter):
-    """Uses the ``kim_count`` annotation of the list's admin."""
-
-    title = _("used by KIMs")
-    parameter_name = "in_use"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(kim_count__gt=0)
-        if self.value() == "no":
-            return queryset.filter(kim_count=0)
-        return queryset
-
-
-# --- picking a region -----------------------------------------------------------------------
-
-
-class AreaAutocompleteJsonView(AutocompleteJsonView):
-    """Search results for the region pickers: the portal's area only, labelled with codes."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset().in_area()
-        if queryset.model is Village:
-            queryset = queryset.select_related("district")
-        return queryset
-
-    def serialize_result(self, obj, to_field_name):
-        return {"id": str(getattr(obj, to_field_name)), "text": region_label(obj)}
-
-
-class AreaAutocompleteSelect(AutocompleteSelect):
-    url_name = "%s:groups_kim_region_autocomplete"
-
-
-# --- forms ----------------------------------------------------------------------------------
-
-
-class KimAdminForm(forms.ModelForm):
-    """The admin builds the Meta (model and fields) from ``KimAdmin.fieldsets``."""
-
-    contact_whatsapp = WhatsAppNumberField(
-        label=_("KIM's WhatsApp number"), help_text=_("Shown publicly on the KIM's page.")
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None and "slug" in self.fields:
-            self.fields["slug"].required = False
-            self.fields["slug"].help_text = _("Leave empty to make one from the name and place.")
-        if "district" in self.fields:
-            self.fields["district"].required = False
-            self.fields["district"].help_text = _("Taken from the village for a village KIM.")
-        for name in ("village", "district"):
-            if name in self.fields:
-                self.fields[name].label_from_instance = region_label
-
-    def clean(self):
-        data = super().clean()
-        level, village = data.get("level"), data.get("village")
-        if level == Kim.Level.VILLAGE:
-            if village:
-                data["district"] = village.district
-            elif "village" not in self.errors:
-                self.add_error("village", _("Choose the village of a village KIM."))
-        elif level == Kim.Level.DISTRICT:
-            if village:
-                self.add_error("village", _("A district KIM has no village; clear this field."))
-            if not data.get("district") and "district" not in self.errors:
-                self.add_error("district", _("Choose the district of a district KIM."))
-        return data
-
-
-class KimStatusActionForm(forms.Form):
-    to_status = forms.ChoiceField(
-        label=_("New status"), choices=[("", "---------"), *Kim.Status.choices]
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Recorded in the status history of each KIM."),
-    )
-
-
-class MembershipAdminForm(forms.ModelForm):
-    """Phone numbers in one form (+628...), as accounts keep them; Meta comes from the admin."""
-
-    person_phone = WhatsAppNumberField(
-        label=capfirst(Membership._meta.get_field("person_phone").verbose_name),
-        help_text=Membership._meta.get_field("person_phone").help_text,
-    )
-
-
-class MembershipInlineForm(MembershipAdminForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Narrow inputs (sized, not the admin's 20em), so a KIM's members fit as rows of its page.
-        for name, size in [("person_name", 18), ("person_phone", 13), ("appointment_sk", 10)]:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update({"size": size, "class": ""})
-
-
-class MembershipInlineFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        chairs = [
-            form
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("role") == Membership.Role.CHAIR
-            and form.cleaned_data.get("status") == Membership.Status.ACTIVE
-        ]
-        if len(chairs) > 1:
-            raise ValidationError(_("A KIM has at most one active chair."), code="chair_taken")
-
-
-# --- the lists staff edit -------------------------------------------------------------------
 
 
 @admin.register(FocusArea)
