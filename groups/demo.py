@@ -187,11 +187,13 @@ def demo_kims_seed(*, staff: User, chair: User, resident: User) -> int:
         status=Membership.Status.ACTIVE,
         term_start=today,
     )
-    for _ in range(3):
+    for number in range(1, 4):
+        # People who signed up and asked to join (no password: they are not demo logins).
+        applicant = User.objects.create_user(
+            email=f"pemohon{number}@demo.test", name=_person(rng), password=None
+        )
         Membership.objects.create(
-            kim=home,
-            person_name=_person(rng),
-            request_message="Saya ingin ikut menyebarkan informasi desa.",
+            kim=home, user=applicant, request_message="Saya ingin ikut menyebarkan informasi desa."
         )
     Membership.objects.create(
         kim=kims[15], user=resident, request_message="Saya warga di sini dan ingin bergabung."

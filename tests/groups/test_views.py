@@ -317,3 +317,15 @@ def test_activity_view_lists_quiet_kims_first_and_filters_them(client_as, staff_
 
     assert [kim.name for kim in everything.context["kims"]] == ["KIM Sepi", "KIM Ramai"]
     assert [kim.name for kim in only_quiet.context["kims"]] == ["KIM Sepi"]
+
+
+def test_member_leaves_from_the_dashboard_after_confirming(client_as, kim, member):
+    client = client_as(member)
+    dashboard = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "Ya, keluar dari KIM Bailangu Informatif" in dashboard
+
+    response = client.post(reverse("groups:membership-leave", args=[kim.slug]))
+
+    assert response.status_code == 302
+    assert kim.memberships.get(user=member).status == Membership.Status.LEFT
+    assert client.post(reverse("groups:membership-leave", args=[kim.slug])).status_code == 404
