@@ -159,6 +159,11 @@ class Kim(TimeStampedModel):
     is_verified = models.BooleanField(
         _("verified"), default=False, help_text=_("Set by Dinkominfo after checking the SK.")
     )
+    is_trusted = models.BooleanField(
+        _("trusted"),
+        default=False,
+        help_text=_("The KIM's managers publish news without review by Dinkominfo."),
+    )
 
     objects = KimQuerySet.as_manager()
 

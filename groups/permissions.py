@@ -84,3 +84,59 @@ def managed_kim_ids(user) -> list[int]:
     return [
         kim_id for kim_id, role in _active_roles(user).items() if role in Membership.MANAGER_ROLES
     ]
+
+
+# --- News posts -----------------------------------------------------------------------------
+
+
+def can_write_post(user, kim) -> bool:
+    """Write a post for this KIM (None: for Dinkominfo itself): members of an active KIM."""
+    from groups.models import Kim
+
+    if kim is None:
+        return is_dinkominfo_staff(user)
+    return is_dinkominfo_staff(user) or (
+        kim.status == Kim.Status.ACTIVE and is_kim_member(user, kim)
+    )
+
+
+def can_edit_post(user, post) -> bool:
+    """Change or submit a draft or returned post: its author, the KIM's managers, staff."""
+    if is_dinkominfo_staff(user):
+        return True
+    if not post.is_editable or not is_resident(user):
+        return False
+    if post.kim_id is None:
+        return False
+    return (post.author_id == user.pk and is_kim_member(user, post.kim)) or can_manage_kim(
+        user, post.kim
+    )
+
+
+def can_view_post(user, post) -> bool:
+    """Anyone reads a published post; before that only its author, its KIM's managers, staff."""
+    if post.is_public:
+        return True
+    if not is_resident(user):
+        return False
+    if is_dinkominfo_staff(user) or post.author_id == user.pk:
+        return True
+    return post.kim_id is not None and can_manage_kim(user, post.kim)
+
+
+def can_publish_without_review(user, kim) -> bool:
+    """Managers of a KIM that staff marked trusted publish directly; staff always."""
+    if is_dinkominfo_staff(user):
+        return True
+    return kim is not None and kim.is_trusted and kim_role(user, kim) in _manager_roles()
+
+
+def can_moderate_posts(user) -> bool:
+    """The review queue: publish, schedule, return, feature, unpublish."""
+    return is_dinkominfo_staff(user)
+
+
+def _manager_roles():
+    from groups.models import Membership
+
+    return Membership.MANAGER_ROLES

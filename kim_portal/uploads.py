@@ -102,3 +102,27 @@ def image_to_webp(upload, *, max_side: int, quality: int = 82) -> ContentFile:
         image.save(out, format="WEBP", quality=quality, method=4)
     name = Path(getattr(upload, "name", "image") or "image").stem or "image"
     return ContentFile(out.getvalue(), name=f"{name}.webp")
+
+
+def image_renditions(
+    upload, *, widths: tuple[int, ...], quality: int = 80
+) -> dict[int, ContentFile]:
+    """WebP copies of an image at each width (never enlarged), upright and without metadata.
+
+    The image is decoded once; each rendition is resized from it.
+    """
+    upload.seek(0)
+    with Image.open(upload) as opened:
+        image = ImageOps.exif_transpose(opened)
+        image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+        image.load()
+    stem = Path(getattr(upload, "name", "photo") or "photo").stem[:60] or "photo"
+    renditions = {}
+    for width in widths:
+        copy = image.copy()
+        if copy.width > width:
+            copy = copy.resize((width, round(copy.height * width / copy.width)), Image.LANCZOS)
+        out = io.BytesIO()
+        copy.save(out, format="WEBP", quality=quality, method=4)
+        renditions[width] = ContentFile(out.getvalue(), name=f"{stem}-{width}.webp")
+    return renditions

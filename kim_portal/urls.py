@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from kim_portal import views
+from news.views import public as news_public
 
 admin.site.site_header = "KIM Portal — Dinkominfo"
 admin.site.site_title = "KIM Portal — Dinkominfo"
@@ -22,6 +23,8 @@ urlpatterns += i18n_patterns(
     path("dasbor/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
     path("kim/", include("groups.urls")),
+    path("berita/", include("news.urls")),
+    path("cari/", news_public.SearchView.as_view(), name="search"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

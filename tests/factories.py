@@ -1,8 +1,11 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
 from groups.models import FocusArea, Kim, Membership
+from news.models import Category, Post
+from news.richtext import body_to_html
 from regions.models import District, Province, Regency, Village
 
 
@@ -101,3 +104,25 @@ class FocusAreaFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Fokus {n}")
     slug = factory.Sequence(lambda n: f"fokus-{n}")
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A published news post of an active KIM, written by one of its members."""
+
+    class Meta:
+        model = Post
+
+    kim = factory.SubFactory(KimFactory)
+    author = factory.LazyAttribute(
+        lambda o: MembershipFactory(kim=o.kim).user if o.kim else UserFactory()
+    )
+    district = factory.LazyAttribute(lambda o: o.kim.district if o.kim else None)
+    village = factory.LazyAttribute(lambda o: o.kim.village if o.kim else None)
+    title = factory.Sequence(lambda n: f"Warga gotong royong membersihkan saluran air {n}")
+    slug = factory.Sequence(lambda n: f"berita-contoh-{n}")
+    lead = "Warga desa bergotong royong membersihkan saluran air menjelang musim hujan."
+    body = "Kegiatan dimulai pukul tujuh pagi.\n\nSebanyak **40 warga** ikut serta."
+    body_html = factory.LazyAttribute(lambda o: body_to_html(o.body))
+    category = factory.LazyFunction(lambda: Category.objects.order_by("position").first())
+    status = Post.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)

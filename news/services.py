@@ -1,0 +1,247 @@
+"""State changes of news posts. Views, admin, commands and tasks all write through here."""
+
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from groups import permissions
+from groups.models import Kim
+from kim_portal.uploads import image_renditions
+from news.models import Post, PostPhoto, PostStatusChange, Tag
+from news.richtext import body_to_html
+from news.tasks import post_status_notify_author
+
+CONTENT_FIELDS = [
+    "title",
+    "lead",
+    "body",
+    "kind",
+    "category",
+    "claim",
+    "claim_source",
+    "verdict",
+    "evidence",
+]
+RENDITION_WIDTHS = (480, 960, 1600)
+MAX_PHOTOS = 6
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def post_slug_for(*, title: str, exclude_pk: int | None = None) -> str:
+    """A readable unique slug from the title; a number is added when it is taken."""
+    base = slugify(title)[:150] or "berita"
+    taken = set(
+        Post.objects.exclude(pk=exclude_pk)
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def _log(post: Post, from_status: str, actor: User | None, note: str = "") -> None:
+    PostStatusChange.objects.create(
+        post=post, from_status=from_status, to_status=post.status, note=note, changed_by=actor
+    )
+
+
+def _refresh_search_vector(post: Post) -> None:
+    """Weighted full text in the ``indonesian`` configuration: title over lead over body."""
+    Post.objects.filter(pk=post.pk).update(
+        search_vector=SearchVector("title", weight="A", config="indonesian")
+        + SearchVector("lead", weight="B", config="indonesian")
+        + SearchVector("body", weight="C", config="indonesian")
+        + SearchVector("claim", weight="C", config="indonesian")
+    )
+
+
+def _tags_set(post: Post, names: list[str]) -> None:
+    tags = []
+    for name in dict.fromkeys(name.strip() for name in names if name.strip()):
+        slug = slugify(name)[:60]
+        if slug:
+            tag, _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name[:50]})
+            tags.append(tag)
+    post.tags.set(tags)
+
+
+def _apply_content(post: Post, data: dict) -> None:
+    for field in CONTENT_FIELDS:
+        if field in data:
+            setattr(post, field, data[field] if data[field] is not None else "")
+    if post.kind != Post.Kind.FACT_CHECK:
+        post.claim = post.claim_source = post.verdict = post.evidence = ""
+    post.body_html = body_to_html(post.body)
+
+
+@transaction.atomic
+def post_create(*, author: User, kim: Kim | None, data: dict, tags: list[str] = ()) -> Post:
+    """A draft for a KIM (or for Dinkominfo when ``kim`` is None), placed where the KIM is."""
+    _require(permissions.can_write_post(author, kim))
+    post = Post(author=author, kim=kim, status=Post.Status.DRAFT)
+    if kim is not None:
+        post.district_id, post.village_id = kim.district_id, kim.village_id
+    _apply_content(post, data)
+    post.slug = post_slug_for(title=post.title)
+    post.full_clean()
+    post.save()
+    _tags_set(post, list(tags))
+    _refresh_search_vector(post)
+    return post
+
+
+@transaction.atomic
+def post_update(*, post: Post, actor: User, data: dict, tags: list[str] | None = None) -> Post:
+    """Change a draft or returned post (staff: any post). The slug stays once published."""
+    _require(permissions.can_edit_post(actor, post))
+    _apply_content(post, data)
+    if post.published_at is None:
+        post.slug = post_slug_for(title=post.title, exclude_pk=post.pk)
+    post.full_clean()
+    post.save()
+    if tags is not None:
+        _tags_set(post, tags)
+    _refresh_search_vector(post)
+    return post
+
+
+@transaction.atomic
+def photo_add(
+    *, post: Post, actor: User, upload, alt_text: str, caption: str = "", credit: str = ""
+) -> PostPhoto:
+    """Add a photo (already checked by ``ImageValidator``) as WebP renditions, metadata gone."""
+    _require(permissions.can_edit_post(actor, post))
+    if not alt_text.strip():
+        raise ValidationError(
+            {"alt_text": _("Describe the photo for people who cannot see it.")}, code="alt_required"
+        )
+    positions = list(post.photos.values_list("position", flat=True))
+    if len(positions) >= MAX_PHOTOS:
+        raise ValidationError(
+            _("A post has at most %(max)d photos.") % {"max": MAX_PHOTOS}, code="too_many_photos"
+        )
+    renditions = image_renditions(upload, widths=RENDITION_WIDTHS)
+    photo = PostPhoto(
+        post=post,
+        position=max(positions) + 1 if positions else 0,
+        alt_text=alt_text.strip(),
+        caption=caption.strip(),
+        credit=credit.strip(),
+    )
+    photo.image.save(renditions[1600].name, renditions[1600], save=False)
+    photo.image_960.save(renditions[960].name, renditions[960], save=False)
+    photo.image_480.save(renditions[480].name, renditions[480], save=False)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def photo_remove(*, photo: PostPhoto, actor: User) -> None:
+    """Remove a photo; the next one becomes the cover."""
+    post = photo.post
+    _require(permissions.can_edit_post(actor, post))
+    for field in (photo.image, photo.image_960, photo.image_480):
+        field.delete(save=False)
+    photo.delete()
+    for position, remaining in enumerate(post.photos.order_by("position", "id")):
+        if remaining.position != position:
+            remaining.position = position
+            remaining.save(update_fields=["position"])
+
+
+def _notify(post: Post) -> None:
+    status = post.status
+    transaction.on_commit(lambda: post_status_notify_author.enqueue(post_id=post.pk, status=status))
+
+
+@transaction.atomic
+def post_submit(*, post: Post, actor: User) -> Post:
+    """Send a draft for review; managers of a trusted KIM (and staff) publish it directly."""
+    _require(permissions.can_edit_post(actor, post))
+    if not post.is_editable:
+        raise ValidationError(_("Only a draft or a returned post can be submitted."))
+    from_status = post.status
+    post.submitted_at = timezone.now()
+    if permissions.can_publish_without_review(actor, post.kim):
+        post.status = Post.Status.PUBLISHED
+        post.published_at = post.published_at or timezone.now()
+    else:
+        post.status = Post.Status.SUBMITTED
+    post.review_note = ""
+    post.save(update_fields=["status", "submitted_at", "published_at", "review_note", "updated_at"])
+    _log(post, from_status, actor)
+    return post
+
+
+@transaction.atomic
+def post_publish(*, post: Post, actor: User, at: datetime | None = None, note: str = "") -> Post:
+    """Staff publish a post now, or at ``at`` (a scheduled post); the author is emailed."""
+    _require(permissions.can_moderate_posts(actor))
+    if post.status == Post.Status.DRAFT:
+        raise ValidationError(_("A draft must be submitted by its author first."))
+    from_status = post.status
+    post.status = Post.Status.PUBLISHED
+    post.published_at = at or timezone.now()
+    post.review_note = note
+    post.save(update_fields=["status", "published_at", "review_note", "updated_at"])
+    _log(post, from_status, actor, note)
+    _notify(post)
+    return post
+
+
+@transaction.atomic
+def post_return(*, post: Post, actor: User, note: str) -> Post:
+    """Staff return a submitted post to its author with a note saying what to change."""
+    _require(permissions.can_moderate_posts(actor))
+    if not note.strip():
+        raise ValidationError({"note": _("Tell the author what to change.")}, code="note_required")
+    if post.status not in (Post.Status.SUBMITTED, Post.Status.PUBLISHED):
+        raise ValidationError(_("Only a submitted or published post can be returned."))
+    from_status = post.status
+    post.status = Post.Status.RETURNED
+    post.review_note = note.strip()
+    post.is_featured = False
+    post.save(update_fields=["status", "review_note", "is_featured", "updated_at"])
+    _log(post, from_status, actor, note.strip())
+    _notify(post)
+    return post
+
+
+@transaction.atomic
+def post_unpublish(*, post: Post, actor: User, note: str = "") -> Post:
+    """Staff take a published post off the site; it stays in the records."""
+    _require(permissions.can_moderate_posts(actor))
+    if post.status != Post.Status.PUBLISHED:
+        raise ValidationError(_("Only a published post can be unpublished."))
+    from_status = post.status
+    post.status = Post.Status.UNPUBLISHED
+    post.is_featured = False
+    post.save(update_fields=["status", "is_featured", "updated_at"])
+    _log(post, from_status, actor, note)
+    return post
+
+
+@transaction.atomic
+def post_feature(*, post: Post, actor: User, featured: bool) -> Post:
+    """Staff put a published post on the home page's featured spot, or take it off."""
+    _require(permissions.can_moderate_posts(actor))
+    if featured and post.status != Post.Status.PUBLISHED:
+        raise ValidationError(_("Only a published post can be featured."))
+    post.is_featured = featured
+    post.save(update_fields=["is_featured", "updated_at"])
+    return post
