@@ -180,6 +180,7 @@ class KimAdmin(ImportExportModelAdmin):
         "status",
         "level",
         "is_verified",
+        "is_trusted",
         ActiveChairFilter,
         ActiveMemberCountFilter,
         OfficerTermFilter,
@@ -215,6 +216,7 @@ class KimAdmin(ImportExportModelAdmin):
                     "development_level",
                     "focus_areas",
                     "is_verified",
+                    "is_trusted",
                 ]
             },
         ),

@@ -474,3 +474,17 @@ def test_focus_area_list_filters_by_use(client_as, staff_user):
     )
 
     assert [area.pk for area in response.context["cl"].result_list] == [used.pk]
+
+
+def test_staff_mark_a_kim_trusted_in_the_admin(client_as, staff_user):
+    kim = KimFactory(is_trusted=False)
+    client = client_as(staff_user)
+    url = reverse("admin:groups_kim_change", args=[kim.pk])
+
+    response = client.post(url, {**form_data(client.get(url)), "is_trusted": "on"})
+
+    assert response.status_code == 302
+    kim.refresh_from_db()
+    assert kim.is_trusted
+    trusted = client.get(changelist_url(), {"is_trusted__exact": "1"})
+    assert kim.name in listed(trusted)

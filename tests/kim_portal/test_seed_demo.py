@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from accounts.models import User
 from groups.models import Kim, Membership
+from news.models import Post, PostPhoto
 from regions.models import District, Village
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +21,12 @@ def test_seed_demo_builds_a_believable_regency_and_is_idempotent(settings, capsy
     settings.DEBUG = True
 
     call_command("seed_demo")
-    counts = [model.objects.count() for model in (District, Village, User, Kim, Membership)]
+    counts = [model.objects.count() for model in (District, Village, User, Kim, Membership, Post)]
     call_command("seed_demo")
 
-    assert [model.objects.count() for model in (District, Village, User, Kim, Membership)] == counts
+    assert [
+        model.objects.count() for model in (District, Village, User, Kim, Membership, Post)
+    ] == counts
     assert District.objects.count() == 15 and Village.objects.count() == 242
     assert Kim.objects.filter(level=Kim.Level.DISTRICT).count() == 15
     villages_with_kims = Village.objects.annotate(n=Count("kims")).filter(n__gt=0)
@@ -34,5 +37,11 @@ def test_seed_demo_builds_a_believable_regency_and_is_idempotent(settings, capsy
     assert Membership.objects.filter(status=Membership.Status.PENDING).exists()
     chair = User.objects.get(email="ketua@demo.test")
     assert chair.kim_memberships.get().role == Membership.Role.CHAIR
+    assert Post.objects.published().count() >= 30
+    assert Post.objects.published().filter(kind=Post.Kind.FACT_CHECK, verdict="hoaks").exists()
+    assert Post.objects.published().filter(is_featured=True).count() == 2
+    assert PostPhoto.objects.count() >= 15
+    returned = Post.objects.get(author=chair, status=Post.Status.RETURNED)
+    assert returned.review_note
     out = capsys.readouterr().out
     assert "staf@demo.test" in out and "Demo-Staf-2026" in out and "ketua@demo.test" in out

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import demo_accounts_seed
 from accounts.models import User
 from groups.demo import demo_kims_seed
+from news.demo import demo_posts_seed
 
 DEMO_REGIONS_FILE = Path(settings.BASE_DIR) / "data" / "regions" / "regions_musi_banyuasin.csv"
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             staff=users["staff"], chair=users["kim chair"], resident=users["resident"]
         )
         self.stdout.write(f"KIM: {kim_count}")
+        post_count = demo_posts_seed(staff=users["staff"], chair=users["kim chair"])
+        self.stdout.write(f"Berita: {post_count}")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins:"))
         for role, email, password in accounts:
             self.stdout.write(f"  {role:<10} {email:<20} {password}")
