@@ -65,9 +65,12 @@ pytest: $(VENV)/.installed-dev locale/id/LC_MESSAGES/django.mo locale/en/LC_MESS
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Page timings and query counts on the national region data with 10,000 KIMs, in a database of
-# its own (bench_kim_portal); the first run imports the regions and takes a minute.
+# its own (bench_kim_portal); the first run imports the regions and takes a minute. Then the news
+# pages under load: gunicorn in production settings over 10,000 posts (bench_news_10000), loaded
+# with wrk (apt-get install -y wrk); more posts with BENCH_NEWS_ARGS="--posts 1000000".
 bench: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=kim_portal.settings_test PORTAL_TEST_DATABASE=bench_kim_portal $(PY) scripts/bench.py
+	$(PY) scripts/bench_news.py $(BENCH_NEWS_ARGS)
 
 clean-db:
 	@echo "Stopping and deleting the embedded database in var/pgdata"

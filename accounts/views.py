@@ -14,12 +14,17 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        from groups.permissions import is_dinkominfo_staff
+        from groups.permissions import can_write_post, is_dinkominfo_staff
         from groups.selectors import membership_list_for_user
 
+        user = self.request.user
+        memberships = membership_list_for_user(user=user)
         return super().get_context_data(
-            memberships=membership_list_for_user(user=self.request.user),
-            is_dinkominfo_staff=is_dinkominfo_staff(self.request.user),
+            memberships=memberships,
+            is_dinkominfo_staff=is_dinkominfo_staff(user),
+            # Members of an active KIM, and staff, write news.
+            can_write_news=can_write_post(user, None)
+            or any(can_write_post(user, membership.kim) for membership in memberships),
             **kwargs,
         )
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The header's sections, in order. A section shows once its app provides the URL.
 MAIN_MENU = [
-    ("news:article-list", _("News")),
+    ("news:post-list", _("News")),
     ("groups:kim-list", _("KIM")),
     ("trainings:training-list", _("Trainings")),
     ("regions:region-list", _("Regions")),

@@ -105,9 +105,10 @@ def image_to_webp(upload, *, max_side: int, quality: int = 82) -> ContentFile:
 
 
 def image_renditions(
-    upload, *, widths: tuple[int, ...], quality: int = 80
+    upload, *, widths: tuple[int, ...], quality: int = 80, image_format: str = "WEBP"
 ) -> dict[int, ContentFile]:
-    """WebP copies of an image at each width (never enlarged), upright and without metadata.
+    """Copies of an image at each width (never enlarged), upright and without metadata; WebP
+    unless ``image_format`` says otherwise.
 
     The image is decoded once; each rendition is resized from it.
     """
@@ -123,6 +124,11 @@ def image_renditions(
         if copy.width > width:
             copy = copy.resize((width, round(copy.height * width / copy.width)), Image.LANCZOS)
         out = io.BytesIO()
-        copy.save(out, format="WEBP", quality=quality, method=4)
-        renditions[width] = ContentFile(out.getvalue(), name=f"{stem}-{width}.webp")
+        if image_format == "JPEG":
+            copy = copy.convert("RGB")
+            copy.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+        else:
+            copy.save(out, format=image_format, quality=quality, method=4)
+        extension = "jpg" if image_format == "JPEG" else image_format.lower()
+        renditions[width] = ContentFile(out.getvalue(), name=f"{stem}-{width}.{extension}")
     return renditions

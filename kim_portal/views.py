@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from news.selectors import post_list_home
 from regions.selectors import region_area_root, region_children
 from regions.views import region_child_kind
 
@@ -35,15 +36,18 @@ def robots_txt(request):
     for path in private:
         lines += [f"Disallow: {path}", f"Disallow: /en{path}"]
     lines.append(f"Disallow: {reverse('healthz')}")
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 class HomeView(TemplateView):
+    """Featured and latest news, and the parts of the area to jump to one's own."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         area = region_area_root()
         children = region_children(region=area) if area or not settings.PORTAL_AREA_CODE else []
         return super().get_context_data(
-            children=children, child_kind=region_child_kind(area), **kwargs
+            children=children, child_kind=region_child_kind(area), **post_list_home(), **kwargs
         )

@@ -223,6 +223,8 @@ class PostPhoto(models.Model):
     )
     image_960 = models.ImageField(upload_to=photo_path, editable=False)
     image_480 = models.ImageField(upload_to=photo_path, editable=False)
+    # A JPEG for link previews (WhatsApp, Facebook): not every app shows WebP there.
+    image_share = models.ImageField(upload_to=photo_path, editable=False, blank=True)
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     alt_text = models.CharField(

@@ -29,6 +29,7 @@ CONTENT_FIELDS = [
     "evidence",
 ]
 RENDITION_WIDTHS = (480, 960, 1600)
+SHARE_WIDTH = 1200
 MAX_PHOTOS = 6
 
 
@@ -37,10 +38,14 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+# Path segments under /berita/ that are pages, not posts.
+RESERVED_SLUGS = {"saya", "tulis", "moderasi", "feed"}
+
+
 def post_slug_for(*, title: str, exclude_pk: int | None = None) -> str:
     """A readable unique slug from the title; a number is added when it is taken."""
     base = slugify(title)[:150] or "berita"
-    taken = set(
+    taken = RESERVED_SLUGS | set(
         Post.objects.exclude(pk=exclude_pk)
         .filter(slug__startswith=base)
         .values_list("slug", flat=True)
@@ -134,7 +139,12 @@ def photo_add(
         raise ValidationError(
             _("A post has at most %(max)d photos.") % {"max": MAX_PHOTOS}, code="too_many_photos"
         )
-    renditions = image_renditions(upload, widths=RENDITION_WIDTHS)
+    try:
+        renditions = image_renditions(upload, widths=RENDITION_WIDTHS)
+        share = image_renditions(upload, widths=(SHARE_WIDTH,), image_format="JPEG")[SHARE_WIDTH]
+    except (OSError, SyntaxError, ValueError) as err:
+        # verify() passes a truncated JPEG; only decoding it, here, finds the damage.
+        raise ValidationError(_("The file is not a valid image."), code="invalid_image") from err
     photo = PostPhoto(
         post=post,
         position=max(positions) + 1 if positions else 0,
@@ -145,6 +155,7 @@ def photo_add(
     photo.image.save(renditions[1600].name, renditions[1600], save=False)
     photo.image_960.save(renditions[960].name, renditions[960], save=False)
     photo.image_480.save(renditions[480].name, renditions[480], save=False)
+    photo.image_share.save(share.name, share, save=False)
     photo.full_clean()
     photo.save()
     return photo
@@ -155,7 +166,7 @@ def photo_remove(*, photo: PostPhoto, actor: User) -> None:
     """Remove a photo; the next one becomes the cover."""
     post = photo.post
     _require(permissions.can_edit_post(actor, post))
-    for field in (photo.image, photo.image_960, photo.image_480):
+    for field in (photo.image, photo.image_960, photo.image_480, photo.image_share):
         field.delete(save=False)
     photo.delete()
     for position, remaining in enumerate(post.photos.order_by("position", "id")):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
@@ -17,7 +18,8 @@ def post_status_notify_author(*, post_id: int, status: str) -> bool:
         context = {
             "post": post,
             "post_url": settings.PORTAL_BASE_URL + post.get_absolute_url(),
-            "edit_url": settings.PORTAL_BASE_URL + "/berita/tulis/",
+            "edit_url": settings.PORTAL_BASE_URL
+            + reverse("news:post-update", kwargs={"slug": post.slug}),
         }
         subject = render_to_string("news/email/status_subject.txt", context).strip()
         body = render_to_string("news/email/status_body.txt", context)

@@ -11,6 +11,7 @@ from groups.forms import KimFilter, MembershipRequestForm
 from groups.models import Kim
 from groups.selectors import kim_get_public, kim_list_public, kim_status_counts
 from groups.services import membership_request
+from news.selectors import post_list_for_kim
 
 
 class PublicKimMixin:
@@ -66,6 +67,7 @@ class KimDetailView(PublicKimMixin, DetailView):
             join_pending=pending,
             can_manage=permissions.can_manage_kim(user, kim),
             can_edit_registry=permissions.can_edit_kim_registry(user, kim),
+            latest_posts=post_list_for_kim(kim=kim),
             **kwargs,
         )
 

@@ -1,12 +1,345 @@
-"""Public news pages. Being written."""
+"""Public news pages: the list, a post and search. Anyone reads published posts; a post not
+published yet only its author, its KIM's managers and staff (anyone else gets 404).
 
+Lists never count every published post: ``CappedPaginator`` counts up to ``MAX_PAGES`` pages
+and offers no deeper page. Older news is reached by narrowing the list (district, KIM,
+category) or by searching; crawlers find every post in the sitemap.
+"""
+
+from math import ceil
+from urllib.parse import quote
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.views import View
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+
+from groups import permissions
+from groups.models import Kim
+from news.models import Category, Post
+from news.selectors import (
+    post_get_for_detail,
+    post_list_cards,
+    post_list_public,
+    post_list_related,
+    post_list_search,
+    post_search_snippets,
+    search_query_for,
+)
+from regions.models import District, Village
+from regions.selectors import (
+    region_area_root,
+    region_children,
+    region_display_name,
+    region_find_in_area,
+)
+
+PER_PAGE = 20
+MAX_PAGES = 50
+# schema.org ratings of a fact check's verdict: 1 is false, 5 is true.
+VERDICT_RATING = {
+    Post.Verdict.HOAX: 1,
+    Post.Verdict.DISINFORMATION: 1,
+    Post.Verdict.MISINFORMATION: 2,
+    Post.Verdict.FACT: 5,
+}
 
 
-class _Stub(View):
-    def get(self, request, *args, **kwargs):
-        raise Http404
+class CappedPaginator(Paginator):
+    """A paginator that counts rows only up to ``max_pages`` pages and serves no page beyond.
+
+    ``count`` is at most one past the cap, so ``is_capped`` tells "more than that" apart.
+    """
+
+    max_pages = MAX_PAGES
+
+    @property
+    def limit(self) -> int:
+        return self.per_page * self.max_pages
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered: counting needs no ranking or sorting, only the first rows found.
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.limit
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        return ceil(max(1, min(self.count, self.limit) - self.orphans) / self.per_page)
 
 
-PostListView = PostDetailView = SearchView = _Stub
+class PostFilter(django_filters.FilterSet):
+    """The filters of the news list and of search: category, kind, region and KIM.
+
+    The region choices are the parts of the portal's area, as in the KIM directory; a link may
+    name any region inside the area. Regions and categories are resolved to ids here, so the
+    posts query filters on the indexed columns without joins.
+    """
+
+    kategori = django_filters.CharFilter(
+        label=_("Category"), method="filter_category", widget=forms.Select
+    )
+    jenis = django_filters.ChoiceFilter(
+        label=_("Kind"), field_name="kind", choices=Post.Kind.choices, empty_label=_("All kinds")
+    )
+    wilayah = django_filters.CharFilter(
+        label=_("Region"), method="filter_region", widget=forms.Select
+    )
+    kim = django_filters.ModelChoiceFilter(
+        label=_("KIM"),
+        queryset=lambda request: Kim.objects.public().in_area(),
+        to_field_name="slug",
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Post
+        fields = ["kategori", "jenis", "wilayah", "kim"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = {category.slug: category for category in Category.objects.all()}
+        self.form.fields["kategori"].widget.choices = [("", _("All categories"))] + [
+            (slug, category.name) for slug, category in self.categories.items()
+        ]
+        area = region_area_root()
+        children = (
+            list(region_children(region=area))
+            if area is not None or not settings.PORTAL_AREA_CODE
+            else []
+        )
+        self.regions = {child.code: child for child in children}
+        choices = [("", _("Everywhere"))] + [(child.code, child.name) for child in children]
+        code = (self.data or {}).get("wilayah", "")
+        if code and code not in self.regions:
+            region = region_find_in_area(code=code)
+            if region is not None:
+                self.regions[code] = region
+                choices.append((code, region_display_name(region=region)))
+        self.form.fields["wilayah"].widget.choices = choices
+
+    @property
+    def region(self):
+        """The region filtered by, if any."""
+        return self.regions.get(self.form.cleaned_data.get("wilayah", ""))
+
+    def filter_category(self, queryset, name, value):
+        category = self.categories.get(value)
+        return queryset.none() if category is None else queryset.filter(category_id=category.pk)
+
+    def filter_region(self, queryset, name, value):
+        """Posts placed in the region: a village, a district (with its district KIMs), or all
+        districts of a regency or province."""
+        region = self.regions.get(value)
+        if region is None:
+            return queryset.none()
+        if isinstance(region, Village):
+            return queryset.filter(district_id=region.district_id, village_id=region.pk)
+        if isinstance(region, District):
+            return queryset.filter(district_id=region.pk)
+        districts = District.objects.filter(code__startswith=region.code + ".")
+        return queryset.filter(district__in=districts)
+
+
+def _filtered(filterset: PostFilter):
+    """The filtered posts; none when a filter's value is not one we know."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
+
+
+def _query_string(request, *, drop=("page",)) -> str:
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _feed_url(filterset: PostFilter) -> str:
+    """The RSS feed matching the list: of the KIM or district filtered by, else of all news."""
+    if filterset.is_bound and filterset.is_valid():
+        kim = filterset.form.cleaned_data.get("kim")
+        if kim is not None:
+            return reverse("news:feed-kim", kwargs={"slug": kim.slug})
+        if isinstance(filterset.region, District):
+            return reverse("news:feed-district", kwargs={"code": filterset.region.code})
+    return reverse("news:feed")
+
+
+class PostListView(ListView):
+    template_name = "news/post_list.html"
+    context_object_name = "posts"
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        self.filterset = PostFilter(
+            self.request.GET or None, queryset=post_list_public(), request=self.request
+        )
+        return post_list_cards(posts=_filtered(self.filterset))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filter=self.filterset,
+            active_kim=self.filterset.form.cleaned_data.get("kim")
+            if self.filterset.is_valid()
+            else None,
+            query_string=_query_string(self.request),
+            feed_url=_feed_url(self.filterset),
+            **kwargs,
+        )
+
+
+class SearchView(ListView):
+    """Full-text search over published posts (PostgreSQL, 'indonesian' stemming), best first."""
+
+    template_name = "news/search.html"
+    context_object_name = "posts"
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        self.text = self.request.GET.get("q", "").strip()
+        self.query = search_query_for(self.text)
+        self.filterset = PostFilter(
+            self.request.GET or None, queryset=post_list_public(), request=self.request
+        )
+        if self.query is None:
+            return Post.objects.none()
+        return post_list_search(posts=_filtered(self.filterset), query=self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            filter=self.filterset,
+            q=self.text,
+            searched=self.query is not None,
+            query_string=_query_string(self.request),
+            **kwargs,
+        )
+        if self.query is not None:
+            posts = list(context["posts"])
+            snippets = post_search_snippets(posts=posts, query=self.query)
+            for post in posts:
+                post.snippet = snippets.get(post.pk, "")
+            context["posts"] = context["object_list"] = posts
+        return context
+
+
+class PostDetailView(DetailView):
+    template_name = "news/post_detail.html"
+    context_object_name = "post"
+
+    def get_object(self, queryset=None):
+        try:
+            post = post_get_for_detail(slug=self.kwargs["slug"])
+        except Post.DoesNotExist as err:
+            raise Http404 from err
+        if not permissions.can_view_post(self.request.user, post):
+            raise Http404
+        return post
+
+    def get_context_data(self, **kwargs):
+        post, request = self.object, self.request
+        url = request.build_absolute_uri(post.get_absolute_url())
+        cover = post.photo_list[0] if post.photo_list else None
+        share_image = None
+        if cover is not None and cover.image_960:
+            # The JPEG share rendition when there is one: link previews may not show WebP.
+            shared = cover.image_share or cover.image_960
+            width = min(1200 if cover.image_share else 960, cover.width)
+            share_image = {
+                "url": request.build_absolute_uri(shared.url),
+                "type": "image/jpeg" if cover.image_share else "image/webp",
+                "width": width,
+                "height": round(cover.height * width / cover.width) if cover.width else 0,
+                "alt": cover.alt_text,
+            }
+        return super().get_context_data(
+            cover=cover,
+            extra_photos=post.photo_list[1:],
+            tags=list(post.tags.all()),
+            related=post_list_related(post=post),
+            canonical_url=url,
+            share_image=share_image,
+            share_links={
+                "whatsapp": "https://wa.me/?text=" + quote(f"{post.title}\n{url}", safe=""),
+                "facebook": "https://www.facebook.com/sharer/sharer.php?u=" + quote(url, safe=""),
+            },
+            structured_data=post_structured_data(
+                post=post,
+                url=url,
+                image_url=share_image["url"] if share_image else None,
+                home_url=request.build_absolute_uri(reverse("home")),
+            ),
+            feed_url=reverse("news:feed-kim", kwargs={"slug": post.kim.slug})
+            if post.kim_id
+            else reverse("news:feed"),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_public:
+            # A preview for its author and reviewers must not sit in any shared cache.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def post_structured_data(*, post: Post, url: str, image_url: str | None, home_url: str) -> list:
+    """schema.org JSON-LD of a post: a NewsArticle, and a ClaimReview for a fact check."""
+    publisher = {"@type": "Organization", "name": settings.PORTAL_OFFICE_NAME, "url": home_url}
+    authors = [{"@type": "Person", "name": post.author.name}]
+    if post.kim_id:
+        authors.append({"@type": "Organization", "name": post.kim.name})
+    published = post.published_at.isoformat() if post.published_at else None
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": post.title,
+        "description": post.lead,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": published,
+        "dateModified": post.updated_at.isoformat(),
+        "inLanguage": "id",
+        "articleSection": post.category.name,
+        "keywords": [tag.name for tag in post.tags.all()],
+        "author": authors,
+        "publisher": publisher,
+    }
+    if image_url:
+        article["image"] = [image_url]
+    data = [article]
+    if post.kind == Post.Kind.FACT_CHECK and post.verdict:
+        review = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": url,
+            "claimReviewed": post.claim,
+            "datePublished": published,
+            "author": authors[-1] if post.kim_id else publisher,
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": VERDICT_RATING[post.verdict],
+                "bestRating": 5,
+                "worstRating": 1,
+                "alternateName": str(post.get_verdict_display()),
+            },
+            "itemReviewed": {"@type": "Claim"},
+        }
+        if post.claim_source:
+            appearance = {"@type": "CreativeWork", "text": post.claim_source}
+            review["itemReviewed"].update(appearance=[appearance], firstAppearance=appearance)
+        data.append(review)
+    return data

@@ -63,6 +63,7 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas(client):
     body = response.content.decode()
     assert "Disallow: /admin/" in body and "Disallow: /dasbor/" in body
     assert "Disallow: /en/akun/" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
 
 
 def test_production_settings_refuse_the_development_secret_key():

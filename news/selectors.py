@@ -1,0 +1,194 @@
+"""Reads of news for the public pages, the feeds and the sitemap.
+
+Every public read starts from ``post_list_public()``: published posts of the portal's area,
+newest first, which is the order of the partial indexes on published posts (``status =
+'terbit'``, ``published_at DESC, id DESC``, optionally after district, KIM or category).
+"""
+
+import re
+from datetime import timedelta
+
+import nh3
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import F, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from groups.models import Kim
+from news.models import Post, PostPhoto
+from regions.models import District
+
+# Card lists never show these; leaving them out keeps a page of 20 cards small.
+CARD_DEFERRED = ("body", "body_html", "search_vector", "claim", "evidence", "review_note")
+# A featured post leaves the home page after this long, so that scanning for featured posts
+# stays a short walk down the newest-first index.
+FEATURED_MAX_AGE = timedelta(days=60)
+SEARCH_MIN_LENGTH = 2
+SEARCH_MAX_LENGTH = 100
+# The 'indonesian' configuration stems words but has no stop-word list, and a search matches
+# only posts containing every word; these function words are dropped from unquoted searches.
+SEARCH_STOP_WORDS = frozenset(
+    "dan yang di ke dari untuk ini itu dengan pada dalam atau oleh juga akan sebagai adalah "
+    "bagi para tentang kepada serta tersebut".split()
+)
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+_MARKDOWN_HEADING = re.compile(r"(?m)^#{1,6}\s+")
+
+
+def post_list_public() -> QuerySet[Post]:
+    """Published posts of the portal's area (a district in it, or Dinkominfo's own), newest first.
+
+    Filter it, then turn it into cards with ``post_list_cards``.
+    """
+    posts = Post.objects.published()
+    if settings.PORTAL_AREA_CODE:
+        posts = posts.filter(Q(kim__isnull=True) | Q(district__in=District.objects.in_area()))
+    return posts.order_by("-published_at", "-id")
+
+
+def post_list_cards(*, posts: QuerySet[Post]) -> QuerySet[Post]:
+    """``posts`` with what a card shows (place, KIM, category, cover) and without the body."""
+    return posts.for_list().defer(*CARD_DEFERRED)
+
+
+def post_list_home(*, featured_limit: int = 3, latest_limit: int = 8) -> dict[str, list[Post]]:
+    """The home page's featured posts (recent ones only) and the latest others, as cards.
+
+    Both come from one query: the newest featured posts and the newest posts (enough of them
+    to leave ``latest_limit`` once the featured ones are taken out), a UNION of two short
+    walks down the index of published posts.
+    """
+    public = post_list_public()
+    since = timezone.now() - FEATURED_MAX_AGE
+    candidates = (
+        public.filter(is_featured=True, published_at__gte=since)
+        .values("pk")[:featured_limit]
+        .union(public.values("pk")[: latest_limit + featured_limit])
+    )
+    posts = list(post_list_cards(posts=Post.objects.filter(pk__in=candidates)))
+    featured = [post for post in posts if post.is_featured and post.published_at >= since]
+    featured = featured[:featured_limit]
+    latest = [post for post in posts if post not in featured][:latest_limit]
+    return {"featured": featured, "latest": latest}
+
+
+def post_list_for_kim(*, kim: Kim, limit: int = 4) -> list[Post]:
+    """The latest published posts of one KIM, as cards."""
+    return list(post_list_cards(posts=post_list_public().filter(kim=kim))[:limit])
+
+
+def post_get_for_detail(*, slug: str) -> Post:
+    """A post of the area in any status, with all its photos and tags; raises DoesNotExist.
+
+    Whether the person asking may see it is ``groups.permissions.can_view_post``'s answer.
+    """
+    posts = Post.objects.all()
+    if settings.PORTAL_AREA_CODE:
+        posts = posts.filter(Q(kim__isnull=True) | Q(district__in=District.objects.in_area()))
+    return (
+        posts.select_related("kim", "district", "village", "category", "author")
+        .prefetch_related(
+            Prefetch(
+                "photos", queryset=PostPhoto.objects.order_by("position"), to_attr="photo_list"
+            ),
+            "tags",
+        )
+        .defer("search_vector")
+        .get(slug=slug)
+    )
+
+
+def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
+    """Published posts of the same district, then of the same category, as cards ("Baca juga").
+
+    Each side is a short walk down its own partial index; both run as one UNION.
+    """
+    public = post_list_public().exclude(pk=post.pk)
+    same_category = public.filter(category_id=post.category_id).values("pk")[:limit]
+    if post.district_id is not None:
+        same_district = public.filter(district_id=post.district_id).values("pk")[:limit]
+        candidates = same_district.union(same_category)
+    else:
+        candidates = same_category
+    posts = list(post_list_cards(posts=Post.objects.filter(pk__in=candidates)))
+    posts.sort(key=lambda other: other.district_id != post.district_id or post.district_id is None)
+    return posts[:limit]
+
+
+def search_query_for(text: str) -> SearchQuery | None:
+    """The full-text query for what someone typed (web search syntax), or None if too short.
+
+    ``"kata kata"`` searches a phrase, ``-kata`` excludes a word, ``or`` gives alternatives.
+    """
+    text = " ".join(text.split())[:SEARCH_MAX_LENGTH]
+    if len(text) < SEARCH_MIN_LENGTH:
+        return None
+    if '"' not in text:
+        words = [word for word in text.split() if word.lower() not in SEARCH_STOP_WORDS]
+        if words:
+            text = " ".join(words)
+    return SearchQuery(text, config="indonesian", search_type="websearch")
+
+
+def post_list_search(*, posts: QuerySet[Post], query: SearchQuery) -> QuerySet[Post]:
+    """``posts`` matching ``query`` (through the GIN index), best match first, as cards.
+
+    Title words weigh more than the lead's, the lead's more than the body's.
+    """
+    return (
+        post_list_cards(posts=posts.filter(search_vector=query))
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def post_search_snippets(*, posts: list[Post], query: SearchQuery) -> dict[int, SafeString]:
+    """Highlighted snippets of the lead and body of ``posts`` (one page), keyed by post id.
+
+    PostgreSQL marks the matching words; everything else is the author's text, so the result
+    is cleaned down to ``<mark>`` alone.
+    """
+    if not posts:
+        return {}
+    rows = (
+        Post.objects.filter(pk__in=[post.pk for post in posts])
+        .annotate(
+            snippet=SearchHeadline(
+                Concat("lead", Value("\n"), "body", output_field=TextField()),
+                query,
+                config="indonesian",
+                start_sel="<mark>",
+                stop_sel="</mark>",
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+        .values_list("pk", "snippet")
+    )
+    snippets = {}
+    for pk, snippet in rows:
+        text = _MARKDOWN_LINK.sub(r"\1", snippet)
+        text = _MARKDOWN_HEADING.sub("", _MARKDOWN_EMPHASIS.sub("", text))
+        # Safe: nh3 keeps only <mark> (without attributes) and escapes all other text.
+        snippets[pk] = mark_safe(nh3.clean(text, tags={"mark"}, attributes={}))
+    return snippets
+
+
+def post_list_for_feed(*, kim: Kim | None = None, district: District | None = None) -> list[Post]:
+    """The 30 latest published posts (of a KIM or a district), with author, cover and tags."""
+    posts = post_list_public()
+    if kim is not None:
+        posts = posts.filter(kim=kim)
+    if district is not None:
+        posts = posts.filter(district=district)
+    return list(post_list_cards(posts=posts).select_related("author").prefetch_related("tags")[:30])
+
+
+def post_list_for_sitemap() -> QuerySet[Post]:
+    """Published posts of the area, oldest first (so sitemap pages stay stable), slug only."""
+    return post_list_public().order_by("published_at", "id").only("slug", "updated_at")

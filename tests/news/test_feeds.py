@@ -1,0 +1,216 @@
+"""RSS feeds (/berita/feed/...) and the sitemap (/sitemap.xml)."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.models import Kim
+from news.models import Post
+from tests.factories import (
+    DistrictFactory,
+    KimFactory,
+    MembershipFactory,
+    PostFactory,
+    RegencyFactory,
+    UserFactory,
+    VillageFactory,
+)
+from tests.news.test_public import (
+    XSS_BODY,
+    add_photo,
+    add_tags,
+    dressed,
+    published_through_services,
+)
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def rss(client, url) -> ET.Element:
+    """The feed's <channel>, after checking that it is well-formed RSS 2.0."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    [channel] = root.findall("channel")
+    for name in ["title", "link", "description"]:
+        assert channel.findtext(name), name
+    assert channel.find(f"{ATOM}link").get("href") == f"http://testserver{url}"
+    for item in channel.findall("item"):
+        for name in ["title", "link", "guid", "pubDate", "description"]:
+            assert item.findtext(name), name
+        assert item.findtext("link").startswith("http://testserver/berita/")
+        parsedate_to_datetime(item.findtext("pubDate"))
+        # Readers treat the description as HTML: the text in it is escaped, no tag survives.
+        assert "<" not in item.findtext("description")
+    return channel
+
+
+def test_feed_lists_the_latest_30_published_posts_with_their_details(client):
+    kim = KimFactory(name="KIM Bailangu")
+    author = UserFactory(name="Ani Lestari", email="ani@contoh.test")
+    MembershipFactory(kim=kim, user=author)
+    post = PostFactory(kim=kim, author=author, title="Posyandu buka lagi")
+    photo = add_photo(post)
+    add_tags(post, "Kesehatan ibu")
+    PostFactory.create_batch(30, kim=kim, published_at=timezone.now() - timedelta(days=1))
+    PostFactory(kim=kim, title="Belum terbit", status=Post.Status.SUBMITTED, published_at=None)
+
+    channel = rss(client, reverse("news:feed"))
+
+    items = channel.findall("item")
+    assert len(items) == 30
+    first = items[0]
+    assert first.findtext("title") == "Posyandu buka lagi"
+    assert first.findtext("link") == f"http://testserver{post.get_absolute_url()}"
+    assert first.findtext(f"{DC}creator") == "Ani Lestari"
+    assert [c.text for c in first.findall("category")] == [post.category.name, "Kesehatan ibu"]
+    enclosure = first.find("enclosure")
+    assert enclosure.get("url") == f"http://testserver{photo.image_480.url}"
+    assert enclosure.get("type") == "image/webp"
+    assert int(enclosure.get("length")) == photo.image_480.size > 0
+    content = client.get(reverse("news:feed")).content.decode()
+    assert "ani@contoh.test" not in content and "Belum terbit" not in content
+
+
+def test_feed_escapes_what_authors_wrote(client, staff_user):
+    member = MembershipFactory()
+    published_through_services(
+        author=member.user,
+        kim=member.kim,
+        staff=staff_user,
+        title="Jembatan <b>baru</b>",
+        lead='Warga <script>alert("lead")</script> & camat',
+        body=XSS_BODY,
+    )
+
+    [item] = rss(client, reverse("news:feed")).findall("item")
+
+    assert item.findtext("title") == "Jembatan <b>baru</b>"
+    assert item.findtext("description") == (
+        "Warga &lt;script&gt;alert(&quot;lead&quot;)&lt;/script&gt; &amp; camat"
+    )
+    raw = client.get(reverse("news:feed")).content.decode()
+    assert "<script" not in raw and "<b>" not in raw and "javascript:" not in raw
+
+
+def test_kim_feed_has_only_that_kims_posts(client):
+    kim = KimFactory(slug="kim-bailangu", name="KIM Bailangu")
+    PostFactory(kim=kim, title="Dari Bailangu")
+    PostFactory(title="Dari KIM lain")
+
+    channel = rss(client, reverse("news:feed-kim", args=["kim-bailangu"]))
+
+    assert [item.findtext("title") for item in channel.findall("item")] == ["Dari Bailangu"]
+    assert "KIM Bailangu" in channel.findtext("title")
+    assert channel.findtext("link") == "http://testserver/berita/?kim=kim-bailangu"
+
+
+def test_district_feed_has_only_that_districts_posts(client):
+    sekayu = DistrictFactory(name="Sekayu")
+    PostFactory(kim=KimFactory(village=VillageFactory(district=sekayu)), title="Dari desa")
+    PostFactory(kim=KimFactory(village=None, district=sekayu), title="Dari kecamatan")
+    PostFactory(title="Dari tempat lain")
+
+    channel = rss(client, reverse("news:feed-district", args=[sekayu.code]))
+
+    titles = sorted(item.findtext("title") for item in channel.findall("item"))
+    assert titles == ["Dari desa", "Dari kecamatan"]
+    assert "Sekayu" in channel.findtext("title")
+
+
+def test_feeds_of_unknown_or_hidden_kims_and_regions_are_not_found(client):
+    KimFactory(slug="kim-usulan", status=Kim.Status.PROPOSED)
+    village = VillageFactory()
+    outside = DistrictFactory(regency=RegencyFactory(code="16.07"))
+
+    for url in [
+        reverse("news:feed-kim", args=["kim-tidak-ada"]),
+        reverse("news:feed-kim", args=["kim-usulan"]),
+        reverse("news:feed-district", args=[village.code]),
+        reverse("news:feed-district", args=[village.district.regency.code]),
+        reverse("news:feed-district", args=[outside.code]),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("feed", ["all", "kim", "district"])
+def test_feeds_use_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, django_assert_num_queries, feed
+):
+    kim = KimFactory()
+    url = {
+        "all": reverse("news:feed"),
+        "kim": reverse("news:feed-kim", args=[kim.slug]),
+        "district": reverse("news:feed-district", args=[kim.district.code]),
+    }[feed]
+    dressed(PostFactory(kim=kim))
+    with django_assert_max_num_queries(6) as small:
+        client.get(url)
+
+    for post in PostFactory.create_batch(14, kim=kim):
+        dressed(post)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+# --- Sitemap ----------------------------------------------------------------------------------
+
+
+def locations(client, url) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+
+
+def test_sitemap_index_names_each_section(client):
+    sections = locations(client, "/sitemap.xml")
+
+    assert sections == [
+        f"http://testserver/sitemap-{name}.xml" for name in ["halaman", "berita", "kim", "wilayah"]
+    ]
+
+
+def test_sitemap_lists_published_posts_only_with_their_last_change(client):
+    published = PostFactory()
+    PostFactory(status=Post.Status.DRAFT, published_at=None)
+    PostFactory(published_at=timezone.now() + timedelta(days=1))
+    PostFactory(status=Post.Status.UNPUBLISHED)
+    outside = DistrictFactory(regency=RegencyFactory(code="16.07"))
+    PostFactory(kim=KimFactory(village=VillageFactory(district=outside)))
+
+    response = client.get("/sitemap-berita.xml")
+
+    root = ET.fromstring(response.content)
+    [url] = root.findall(f"{SITEMAP}url")
+    assert url.findtext(f"{SITEMAP}loc") == f"http://testserver{published.get_absolute_url()}"
+    assert url.findtext(f"{SITEMAP}lastmod") == published.updated_at.date().isoformat()
+
+
+def test_sitemap_lists_public_kims_regions_and_fixed_pages(client):
+    kim = KimFactory()
+    proposed = KimFactory(status=Kim.Status.PROPOSED)
+    outside = DistrictFactory(regency=RegencyFactory(code="16.07"))
+
+    kims = locations(client, "/sitemap-kim.xml")
+    regions = locations(client, "/sitemap-wilayah.xml")
+    pages = locations(client, "/sitemap-halaman.xml")
+
+    assert f"http://testserver{kim.get_absolute_url()}" in kims
+    assert f"http://testserver{proposed.get_absolute_url()}" not in kims
+    assert regions == [
+        f"http://testserver{district.get_absolute_url()}"
+        for district in [kim.district, proposed.district]
+    ]
+    assert outside.code not in " ".join(regions)
+    assert "http://testserver/berita/" in pages and "http://testserver/" in pages
