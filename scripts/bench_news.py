@@ -14,7 +14,8 @@ returning the bytes of the news list). Each page is loaded with wrk for ``--seco
 
 wrk comes from Debian (``apt-get install -y wrk``). The table gives requests per second, the
 median and 95th percentile latency, and "× floor": how many times the floor's requests per
-second the page's are below it (1.0× is as fast as returning fixed bytes).
+second the page's are below it (1.0× is as fast as returning fixed bytes), and "alone ms":
+one request with nothing else running (a page slower than the load time shows no req/s).
 """
 
 import argparse
@@ -579,7 +580,7 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.
 
 def load(url: str, *, seconds: int, connections: int, script: Path) -> dict:
     """Warm up for a second, then load ``url`` with wrk; requests/s, p50 and p95 in ms."""
-    common = ["wrk", "-t1", f"-c{connections}", "-s", str(script), url]
+    common = ["wrk", "-t1", f"-c{connections}", "--timeout", "60s", "-s", str(script), url]
     subprocess.run([*common[:3], "-d1s", *common[3:]], capture_output=True, check=True)
     output = subprocess.run(
         [*common[:3], f"-d{seconds}s", *common[3:]], capture_output=True, text=True, check=True
@@ -601,17 +602,17 @@ def print_table(rows: list[dict], floor_rps: float, args) -> None:
         f"\n{args.posts:,} posts · gunicorn 2 sync workers · wrk 1 thread, "
         f"{args.connections} connections, {args.seconds} s per page\n"
     )
-    print("| page | path | status | KB | queries | req/s | p50 ms | p95 ms | × floor |")
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|")
+    print("| page | path | status | KB | queries | alone ms | req/s | p50 ms | p95 ms | × floor |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for row in rows:
         start = f"| {row['label']} | {row['path']} | {row['status']} | {row['kb']:.0f} "
-        start += f"| {row.get('queries', '–')} "
-        if "rps" not in row:
+        start += f"| {row.get('queries', '–')} | {row['alone']:.0f} "
+        if not row.get("rps"):
             print(f"{start}| – | – | – | – |")
             continue
         errors = f" ({row['errors']} errors)" if row["errors"] else ""
         print(
-            f"{start}| {row['rps']:.0f}{errors} | {row['p50']:.1f} | {row['p95']:.1f} "
+            f"{start}| {row['rps']:.1f}{errors} | {row['p50']:.1f} | {row['p95']:.1f} "
             f"| {floor_rps / row['rps']:.1f}× |"
         )
 
@@ -663,8 +664,16 @@ def main() -> None:
             for label, path in [*pages, ("floor (bytes of the list)", "/floor/")]:
                 base = floor_port if path == "/floor/" else port
                 url = f"http://127.0.0.1:{base}{path}"
+                fetch(url)  # warms this page's caches
+                started = time.perf_counter()
                 status, body = fetch(url)
-                row = {"label": label, "path": path, "status": status, "kb": len(body) / 1024}
+                row = {
+                    "label": label,
+                    "path": path,
+                    "status": status,
+                    "kb": len(body) / 1024,
+                    "alone": (time.perf_counter() - started) * 1000,
+                }
                 if path in queries:
                     row["queries"] = queries[path]
                 if status == 200:

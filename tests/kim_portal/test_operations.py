@@ -128,7 +128,7 @@ def database_url_of_the_test_database():
     return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_gunicorn_serves_the_portal_with_static_files_from_whitenoise(tmp_path):
     DistrictFactory(name="Kecamatan Dilayani Gunicorn")
     env = {
