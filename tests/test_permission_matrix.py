@@ -9,10 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from groups.models import Membership
+from news.models import Post
 from tests.factories import (
     DistrictFactory,
     KimFactory,
     MembershipFactory,
+    PostFactory,
     RegencyFactory,
     UserFactory,
     VillageFactory,
@@ -22,6 +24,7 @@ ROLES = ["anonymous", "resident", "member", "manager", "other_manager", "staff"]
 
 # (name, method, {role: expected status}); roles left out expect the "default" entry.
 MANAGERS_ONLY = {"default": 403, "anonymous": 302, "manager": 200, "staff": 200}
+OWN_DRAFT = {"default": 404, "member": 200, "manager": 200, "staff": 200}
 MATRIX = [
     ("kim-list", "get", {"default": 200}),
     ("kim-detail", "get", {"default": 200}),
@@ -42,6 +45,12 @@ MATRIX = [
     ("outside-area-kim-manage", "get", {"default": 404, "anonymous": 302}),
     ("kim-activity", "get", {"default": 403, "anonymous": 302, "staff": 200}),
     ("admin", "get", {"default": 302, "staff": 200}),
+    # News: the member wrote a draft for the KIM; the manager is an officer of the same KIM.
+    ("post-create", "get", {"default": 200, "anonymous": 302, "resident": 403}),
+    ("draft-edit", "get", {**OWN_DRAFT, "anonymous": 302}),
+    ("draft-detail", "get", OWN_DRAFT),
+    ("moderation-queue", "get", {"default": 403, "anonymous": 302, "staff": 200}),
+    ("draft-review", "get", {**OWN_DRAFT, "anonymous": 302, "member": 403, "manager": 403}),
 ]
 
 
@@ -61,6 +70,9 @@ def world(db):
     }
     MembershipFactory(kim=proposed, role=Membership.Role.CHAIR, user=people["manager"])
     pending = MembershipFactory(kim=kim, status=Membership.Status.PENDING)
+    draft = PostFactory(
+        kim=kim, author=people["member"], status=Post.Status.DRAFT, published_at=None
+    )
     urls = {
         "kim-list": reverse("groups:kim-list"),
         "kim-detail": kim.get_absolute_url(),
@@ -78,6 +90,11 @@ def world(db):
         "outside-area-kim-manage": reverse("groups:kim-manage", args=[outside.slug]),
         "kim-activity": reverse("groups:kim-activity"),
         "admin": reverse("admin:index"),
+        "post-create": reverse("news:post-create"),
+        "draft-edit": reverse("news:post-update", args=[draft.slug]),
+        "draft-detail": draft.get_absolute_url(),
+        "moderation-queue": reverse("news:moderation-queue"),
+        "draft-review": reverse("news:post-review", args=[draft.slug]),
     }
     return people, urls
 
