@@ -16,12 +16,15 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from groups.permissions import can_write_post, is_dinkominfo_staff
         from groups.selectors import membership_list_for_user
+        from news.selectors import post_count_waiting_for_review
 
         user = self.request.user
         memberships = membership_list_for_user(user=user)
+        staff = is_dinkominfo_staff(user)
         return super().get_context_data(
             memberships=memberships,
-            is_dinkominfo_staff=is_dinkominfo_staff(user),
+            is_dinkominfo_staff=staff,
+            pending_post_count=post_count_waiting_for_review() if staff else None,
             # Members of an active KIM, and staff, write news.
             can_write_news=can_write_post(user, None)
             or any(can_write_post(user, membership.kim) for membership in memberships),

@@ -9,7 +9,7 @@ same N reuses it. Then it collects the static files into a temporary directory, 
 gunicorn for the floor (``scripts/bench_floor.py``: the same settings and middleware, one view
 returning the bytes of the news list). Each page is loaded with wrk for ``--seconds``.
 
-    .venv/bin/python scripts/bench_news.py [--posts 10000] [--seconds 8] [--connections 4]
+    .venv/bin/python scripts/bench_news.py [--posts 10000] [--seconds 8] [--connections 4] [--drop]
     make bench BENCH_NEWS_ARGS="--posts 1000000"
 
 wrk comes from Debian (``apt-get install -y wrk``). The table gives requests per second, the
@@ -623,6 +623,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8, help="load time per page")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections")
     parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
+    parser.add_argument("--drop", action="store_true", help="delete the database at the end")
     args = parser.parse_args()
     if not shutil.which("wrk") and not args.seed_only:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -692,6 +693,12 @@ def main() -> None:
         print_table(rows + [floor], floor.get("rps", float("nan")), args)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+        if args.drop:
+            from django.db import connections
+
+            connections.close_all()
+            server.psql(f"DROP DATABASE IF EXISTS bench_news_{args.posts};")
+            print(f"Dropped bench_news_{args.posts}.")
 
 
 if __name__ == "__main__":

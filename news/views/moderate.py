@@ -58,11 +58,6 @@ def _queue_tabs(now) -> dict[str, tuple]:
     }
 
 
-def pending_review_count() -> int:
-    """Posts waiting in the review queue, in one query (for the staff dashboard)."""
-    return Post.objects.filter(status=Status.SUBMITTED).count()
-
-
 class QueueFilterForm(forms.Form):
     kecamatan = forms.ModelChoiceField(
         label=gettext_lazy("District"),

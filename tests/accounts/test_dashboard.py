@@ -52,3 +52,15 @@ def test_profile_form_is_csrf_protected(resident):
     response = client.post(reverse("accounts:profile-update"), {"name": "X", "phone": ""})
 
     assert response.status_code == 403
+
+
+def test_staff_dashboard_counts_posts_waiting_for_review(client_as, staff_user):
+    from news.models import Post
+    from tests.factories import PostFactory
+
+    PostFactory.create_batch(2, status=Post.Status.SUBMITTED, published_at=None)
+    PostFactory()
+
+    html = client_as(staff_user).get(reverse("accounts:dashboard")).content.decode()
+
+    assert "Moderasi berita" in html and ">2<" in html

@@ -216,7 +216,8 @@ def test_publish_now_makes_the_post_public(client_as, staff_user, post):
     assert post.is_public and post in Post.objects.published()
     assert_logged(post, actor=staff_user, from_status=Status.SUBMITTED, to_status=Status.PUBLISHED)
     [message] = response.context["messages"]
-    assert message.level == messages.SUCCESS and post.title in message.message
+    assert message.level == messages.SUCCESS
+    assert message.message == f"“{post.title}” sudah terbit."
 
 
 def test_schedule_keeps_the_post_hidden_until_its_time(client_as, staff_user, post):
