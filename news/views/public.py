@@ -128,6 +128,8 @@ class PostFilter(django_filters.FilterSet):
                 self.regions[code] = region
                 choices.append((code, region_display_name(region=region)))
         self.form.fields["wilayah"].widget.choices = choices
+        for name in ("kategori", "jenis", "wilayah"):
+            self.form.fields[name].widget.attrs["class"] = "form-select"
 
     @property
     def region(self):
