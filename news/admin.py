@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin.filters import AreaDistrictFilter
+from kim_portal.admin import ReadOnlyModelAdmin
 from news.models import Category, Post, PostPhoto, PostStatusChange, Tag
 from news.services import (
     CONTENT_FIELDS,
@@ -292,7 +293,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostStatusChange)
-class PostStatusChangeAdmin(admin.ModelAdmin):
+class PostStatusChangeAdmin(ReadOnlyModelAdmin):
     list_display = ["post", "from_status", "to_status", "changed_by", "changed_at"]
     list_filter = ["to_status", "from_status"]
     list_select_related = ["post", "changed_by"]
@@ -300,12 +301,3 @@ class PostStatusChangeAdmin(admin.ModelAdmin):
     date_hierarchy = "changed_at"
     fields = ["post", "from_status", "to_status", "note", "changed_by", "changed_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.http import HttpResponse
 from django.urls import path
 
-from kim_portal.settings import *  # noqa: F403
+from kim_portal.settings import *
 
 ROOT_URLCONF = "bench_floor"
 

@@ -43,6 +43,7 @@ from groups.models import (
 )
 from groups.resources import KimResource
 from groups.services import kim_register, kim_status_change
+from kim_portal.admin import ReadOnlyModelAdmin
 
 # django-import-export ships no Indonesian catalogue. Marking the words of its import and export
 # pages here puts them in ours, which comes first (as accounts/translations.py does for allauth).
@@ -380,7 +381,7 @@ class KimAdmin(ImportExportModelAdmin):
 
 
 @admin.register(KimStatusChange)
-class KimStatusChangeAdmin(admin.ModelAdmin):
+class KimStatusChangeAdmin(ReadOnlyModelAdmin):
     list_display = ["kim", "from_status", "to_status", "changed_by", "changed_at"]
     list_filter = ["to_status", "from_status"]
     list_select_related = ["kim", "changed_by"]
@@ -388,15 +389,6 @@ class KimStatusChangeAdmin(admin.ModelAdmin):
     date_hierarchy = "changed_at"
     fields = ["kim", "from_status", "to_status", "reason", "changed_by", "changed_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Membership)
