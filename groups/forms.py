@@ -7,8 +7,7 @@ from accounts.forms import WhatsAppNumberField
 from groups.models import CONTACT_FIELDS, FocusArea, Kim, Membership
 from groups.services import STATUS_TRANSITIONS
 from regions.selectors import (
-    region_area_root,
-    region_children,
+    region_area_parts,
     region_depth,
     region_display_name,
     region_find_in_area,
@@ -40,9 +39,8 @@ class KimFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # The choices are the parts of the portal's area (districts of a regency, regencies of
         # a province, provinces of the country); a link may name any region inside the area.
-        area = region_area_root()
         choices = [("", _("Everywhere"))] + [
-            (child.code, child.name) for child in region_children(region=area)
+            (child.code, child.name) for child in region_area_parts()
         ]
         code = (self.data or {}).get("wilayah", "")
         if code and code not in dict(choices):

@@ -1,6 +1,5 @@
 import logging
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from news.selectors import post_list_home
-from regions.selectors import region_area_root, region_children
+from regions.selectors import region_area_parts, region_area_root
 from regions.views import region_child_kind
 
 logger = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         area = region_area_root()
-        children = region_children(region=area) if area or not settings.PORTAL_AREA_CODE else []
+        children = region_area_parts()
         return super().get_context_data(
             children=children, child_kind=region_child_kind(area), **post_list_home(), **kwargs
         )

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from regions.models import District, Province, Regency, Village
+from regions.selectors import region_area_cache_clear
 
 
 class RegionAdmin(admin.ModelAdmin):
@@ -14,6 +15,10 @@ class RegionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        region_area_cache_clear()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,6 +1,7 @@
 """Walking the region hierarchy within the portal's area: find, climb, list children."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -44,10 +45,35 @@ def region_find_in_area(*, code: str, area_code: str | None = None) -> Region | 
     return regions.filter(code=code).first()
 
 
+# The area and its parts change only when regions are imported or renamed; pages that show
+# them on every request (home, the list filters) keep them this long in the cache.
+AREA_CACHE_SECONDS = 300
+
+
 def region_area_root() -> Region | None:
-    """The region the portal serves; None for the whole country."""
+    """The region the portal serves; None for the whole country (or before any import)."""
     code = settings.PORTAL_AREA_CODE
-    return region_find_in_area(code=code, area_code=code) if code else None
+    if not code:
+        return None
+    key = f"regions:area-root:{code}"
+    region = cache.get(key)
+    if region is None:
+        region = region_find_in_area(code=code, area_code=code)
+        if region is not None:
+            cache.set(key, region, AREA_CACHE_SECONDS)
+    return region
+
+
+def region_area_parts() -> list:
+    """The regions one level below the area, with ``child_count``, cached (see above)."""
+    key = f"regions:area-parts:{settings.PORTAL_AREA_CODE}"
+    parts = cache.get(key)
+    if parts is None:
+        area = region_area_root()
+        parts = list(region_children(region=area)) if area or not settings.PORTAL_AREA_CODE else []
+        if parts:
+            cache.set(key, parts, AREA_CACHE_SECONDS)
+    return parts
 
 
 def region_lineage(*, region: Region) -> list[Region]:
@@ -108,3 +134,9 @@ def region_breadcrumbs(*, region: Region | None, url_name: str, region_url_name:
         )
         crumbs.append({"name": region_display_name(region=ancestor), "url": url})
     return crumbs
+
+
+def region_area_cache_clear() -> None:
+    """Forget the cached area and its parts (after an import or a staff correction)."""
+    code = settings.PORTAL_AREA_CODE
+    cache.delete_many([f"regions:area-root:{code}", f"regions:area-parts:{code}"])

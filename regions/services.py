@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import District, Province, Regency, Village, code_ancestors
+from regions.selectors import region_area_cache_clear
 
 COLUMNS = ["code", "name", "level", "parent_code", "kind"]
 LEVELS = {
@@ -211,6 +212,7 @@ def regions_import(*, rows: list[RegionRow]) -> ImportResult:
         result.updated[level] = len(to_update)
         ids_by_code.update((region.code, region.id) for region in created)
         ids_by_code.update((code, region.id) for code, region in existing.items())
+    transaction.on_commit(region_area_cache_clear)
     return result
 
 

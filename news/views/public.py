@@ -34,8 +34,7 @@ from news.selectors import (
 )
 from regions.models import District, Village
 from regions.selectors import (
-    region_area_root,
-    region_children,
+    region_area_parts,
     region_display_name,
     region_find_in_area,
 )
@@ -113,12 +112,7 @@ class PostFilter(django_filters.FilterSet):
         self.form.fields["kategori"].widget.choices = [("", _("All categories"))] + [
             (slug, category.name) for slug, category in self.categories.items()
         ]
-        area = region_area_root()
-        children = (
-            list(region_children(region=area))
-            if area is not None or not settings.PORTAL_AREA_CODE
-            else []
-        )
+        children = region_area_parts()
         self.regions = {child.code: child for child in children}
         choices = [("", _("Everywhere"))] + [(child.code, child.name) for child in children]
         code = (self.data or {}).get("wilayah", "")

@@ -99,3 +99,14 @@ def test_district_page_uses_a_constant_number_of_queries(client, django_assert_m
     VillageFactory.create_batch(20, district=district)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(district.get_absolute_url())
+
+
+def test_a_name_corrected_by_staff_shows_on_the_home_page_at_once(client, client_as, staff_user):
+    district = DistrictFactory(name="Lawan Wetan")
+    assert "Lawan Wetan" in client.get("/").content.decode()  # now cached
+
+    client_as(staff_user).post(
+        reverse("admin:regions_district_change", args=[district.pk]), {"name": "Lawang Wetan"}
+    )
+
+    assert "Lawang Wetan" in client.get("/").content.decode()
