@@ -5,6 +5,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Posts seeded by `make bench` (N=1000000 works; seeding it takes about 13 minutes).
+N ?= 10000
 MANAGE := $(PY) manage.py
 
 .PHONY: run test lint migrations-check pytest messages worker bench clean-db help
@@ -69,8 +71,9 @@ pytest: $(VENV)/.installed-dev locale/id/LC_MESSAGES/django.mo locale/en/LC_MESS
 # pages under load: gunicorn in production settings over 10,000 posts (bench_news_10000), loaded
 # with wrk (apt-get install -y wrk); more posts with BENCH_NEWS_ARGS="--posts 1000000".
 bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	DJANGO_SETTINGS_MODULE=kim_portal.settings_test PORTAL_TEST_DATABASE=bench_kim_portal $(PY) scripts/bench.py
-	$(PY) scripts/bench_news.py $(BENCH_NEWS_ARGS)
+	$(PY) scripts/bench_news.py --posts $(N) $(BENCH_NEWS_ARGS)
 
 clean-db:
 	@echo "Stopping and deleting the embedded database in var/pgdata"
