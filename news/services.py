@@ -255,4 +255,7 @@ def post_feature(*, post: Post, actor: User, featured: bool) -> Post:
         raise ValidationError(_("Only a published post can be featured."))
     post.is_featured = featured
     post.save(update_fields=["is_featured", "updated_at"])
+    # Not a status change, but part of the record of what staff did with the post.
+    note = _("Featured on the home page.") if featured else _("No longer featured.")
+    _log(post, post.status, actor, note)
     return post

@@ -406,3 +406,19 @@ def test_anonymous_visitors_are_sent_to_log_in(client, post):
 def test_staff_dashboard_links_to_the_review_queue(client_as, staff_user, resident):
     assert QUEUE_URL in client_as(staff_user).get(reverse("accounts:dashboard")).content.decode()
     assert QUEUE_URL not in client_as(resident).get(reverse("accounts:dashboard")).content.decode()
+
+
+def test_featuring_is_recorded_in_the_history(staff_user):
+    from news.services import post_feature
+    from tests.factories import PostFactory
+
+    post = PostFactory()
+
+    post_feature(post=post, actor=staff_user, featured=True)
+    post_feature(post=post, actor=staff_user, featured=False)
+
+    notes = list(post.status_changes.order_by("id").values_list("note", "changed_by"))
+    assert notes == [
+        ("Ditampilkan di beranda.", staff_user.pk),
+        ("Tidak lagi ditampilkan di beranda.", staff_user.pk),
+    ]
