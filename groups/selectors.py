@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -77,11 +77,15 @@ def membership_list_for_managers(*, kim: Kim) -> tuple[list[Membership], list[Me
 
 
 def kim_activity_list(*, quiet_days: int | None = None) -> QuerySet[Kim]:
-    """KIMs of the area with their activity: members, waiting requests and last activity.
+    """KIMs of the area with their activity: members, waiting requests, news and last activity.
 
-    Last activity is the latest change to the KIM or to one of its memberships (news posts and
-    trainings add to it once those exist). With ``quiet_days``, only KIMs quiet that long.
+    Last activity is the latest of a change to the KIM or one of its memberships and its latest
+    published post (trainings will add to it). With ``quiet_days``, only KIMs quiet that long.
     """
+    from news.models import Post
+
+    published = Post.objects.filter(kim=OuterRef("pk"), status=Post.Status.PUBLISHED)
+    since = timezone.now() - timedelta(days=90)
     kims = (
         Kim.objects.in_area()
         .exclude(status=Kim.Status.DISSOLVED)
@@ -93,8 +97,23 @@ def kim_activity_list(*, quiet_days: int | None = None) -> QuerySet[Kim]:
             pending_request_count=Count(
                 "memberships", filter=Q(memberships__status=Membership.Status.PENDING)
             ),
+            last_post_at=Subquery(published.order_by("-published_at").values("published_at")[:1]),
+            recent_post_count=Coalesce(
+                Subquery(
+                    published.filter(published_at__gte=since, published_at__lte=timezone.now())
+                    .order_by()
+                    .values("kim")
+                    .annotate(count=Count("pk"))
+                    .values("count")
+                ),
+                0,
+            ),
+        )
+        .annotate(
             last_activity=Greatest(
-                "updated_at", Coalesce(Max("memberships__updated_at"), "updated_at")
+                "updated_at",
+                Coalesce(Max("memberships__updated_at"), "updated_at"),
+                Coalesce("last_post_at", "updated_at"),
             ),
         )
         .order_by("last_activity", "name")

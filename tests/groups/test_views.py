@@ -329,3 +329,25 @@ def test_member_leaves_from_the_dashboard_after_confirming(client_as, kim, membe
     assert response.status_code == 302
     assert kim.memberships.get(user=member).status == Membership.Status.LEFT
     assert client.post(reverse("groups:membership-leave", args=[kim.slug])).status_code == 404
+
+
+def test_activity_view_counts_published_news(client_as, staff_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import PostFactory
+
+    kim = KimFactory(name="KIM Berita")
+    Kim.objects.filter(pk=kim.pk).update(updated_at=timezone.now() - timedelta(days=200))
+    for days in (5, 30, 120):
+        PostFactory(kim=kim, published_at=timezone.now() - timedelta(days=days))
+    Kim.objects.filter(pk=kim.pk).update(updated_at=timezone.now() - timedelta(days=200))
+    kim.memberships.update(updated_at=timezone.now() - timedelta(days=200))
+
+    response = client_as(staff_user).get(reverse("groups:kim-activity"), {"sepi": "1"})
+    everything = client_as(staff_user).get(reverse("groups:kim-activity"))
+
+    assert "KIM Berita" not in [k.name for k in response.context["kims"]]
+    row = next(k for k in everything.context["kims"] if k.name == "KIM Berita")
+    assert row.recent_post_count == 2
