@@ -10,11 +10,11 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kim_portal.models import TimeStampedModel
+from kim_portal.urls_cache import reverse_with_slug
 
 
 class Category(models.Model):
@@ -182,7 +182,7 @@ class Post(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("news:post-detail", kwargs={"slug": self.slug})
+        return reverse_with_slug("news:post-detail", self.slug)
 
     @property
     def is_public(self) -> bool:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from groups.models import Kim
+from news.cache import cached_list
 from news.models import Post, PostPhoto
 from regions.models import District
 
@@ -59,16 +60,22 @@ def post_list_home(*, featured_limit: int = 3, latest_limit: int = 8) -> dict[st
 
     Both come from one query: the newest featured posts and the newest posts (enough of them
     to leave ``latest_limit`` once the featured ones are taken out), a UNION of two short
-    walks down the index of published posts.
+    walks down the index of published posts. Their ids are cached for the news version
+    (``news.cache``); the cards are read fresh.
     """
     public = post_list_public()
     since = timezone.now() - FEATURED_MAX_AGE
-    candidates = (
-        public.filter(is_featured=True, published_at__gte=since)
-        .values("pk")[:featured_limit]
-        .union(public.values("pk")[: latest_limit + featured_limit])
-    )
-    posts = list(post_list_cards(posts=Post.objects.filter(pk__in=candidates)))
+
+    def candidates():
+        featured = public.filter(is_featured=True, published_at__gte=since)
+        return list(
+            featured.values_list("pk", flat=True)[:featured_limit].union(
+                public.values_list("pk", flat=True)[: latest_limit + featured_limit]
+            )
+        )
+
+    ids = cached_list(f"home:{featured_limit}:{latest_limit}", candidates)
+    posts = list(post_list_cards(posts=Post.objects.published().filter(pk__in=ids)))
     featured = [post for post in posts if post.is_featured and post.published_at >= since]
     featured = featured[:featured_limit]
     latest = [post for post in posts if post not in featured][:latest_limit]
@@ -104,16 +111,21 @@ def post_get_for_detail(*, slug: str) -> Post:
 def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
     """Published posts of the same district, then of the same category, as cards ("Baca juga").
 
-    Each side is a short walk down its own partial index; both run as one UNION.
+    Each side is a short walk down its own partial index; both run as one UNION, whose ids
+    are cached for the news version (``news.cache``).
     """
-    public = post_list_public().exclude(pk=post.pk)
-    same_category = public.filter(category_id=post.category_id).values("pk")[:limit]
-    if post.district_id is not None:
-        same_district = public.filter(district_id=post.district_id).values("pk")[:limit]
-        candidates = same_district.union(same_category)
-    else:
-        candidates = same_category
-    posts = list(post_list_cards(posts=Post.objects.filter(pk__in=candidates)))
+
+    def candidates():
+        public = post_list_public().exclude(pk=post.pk)
+        same_category = public.filter(category_id=post.category_id)
+        same_category = same_category.values_list("pk", flat=True)[:limit]
+        if post.district_id is None:
+            return list(same_category)
+        same_district = public.filter(district_id=post.district_id)
+        return list(same_district.values_list("pk", flat=True)[:limit].union(same_category))
+
+    ids = cached_list(f"related:{post.pk}:{limit}", candidates)
+    posts = list(post_list_cards(posts=Post.objects.published().filter(pk__in=ids)))
     posts.sort(key=lambda other: other.district_id != post.district_id or post.district_id is None)
     return posts[:limit]
 

@@ -13,6 +13,7 @@ from accounts.models import User
 from groups import permissions
 from groups.models import Kim
 from kim_portal.uploads import image_renditions
+from news.cache import lists_changed
 from news.models import Post, PostPhoto, PostStatusChange, Tag
 from news.richtext import body_to_html
 from news.tasks import post_status_notify_author
@@ -59,9 +60,11 @@ def post_slug_for(*, title: str, exclude_pk: int | None = None) -> str:
 
 
 def _log(post: Post, from_status: str, actor: User | None, note: str = "") -> None:
+    """Record a status change (or featuring); the public lists show it once committed."""
     PostStatusChange.objects.create(
         post=post, from_status=from_status, to_status=post.status, note=note, changed_by=actor
     )
+    transaction.on_commit(lists_changed)
 
 
 def _refresh_search_vector(post: Post) -> None:

@@ -1,8 +1,8 @@
 """The sitemap of the public pages: fixed pages, published posts, public KIMs and regions.
 
 ``SITEMAPS`` is served as a sitemap index (``/sitemap.xml``) with one section per entry
-(``/sitemap-<name>.xml``, paginated with ``?p=``). Another public section (trainings, once
-they exist) is a ``Sitemap`` subclass added to ``SITEMAPS``.
+(``/sitemap-<name>.xml``, paginated with ``?p=``). Another public section is a
+``Sitemap`` subclass added to ``SITEMAPS``.
 """
 
 from django.conf import settings
@@ -33,6 +33,7 @@ class PageSitemap(PortalSitemap):
             "groups:kim-list",
             "groups:coverage",
             "regions:region-list",
+            "trainings:training-list",
         ]
 
     def location(self, item):
@@ -59,6 +60,18 @@ class KimSitemap(PortalSitemap):
         return kim.updated_at
 
 
+class TrainingSitemap(PortalSitemap):
+    """Public trainings (everything but drafts)."""
+
+    def items(self):
+        from trainings.models import Training
+
+        return Training.objects.public().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, training):
+        return training.updated_at
+
+
 class RegionSitemap(PortalSitemap):
     """The region pages below the portal's area (provinces, regencies and districts in it)."""
 
@@ -78,4 +91,5 @@ SITEMAPS = {
     "berita": PostSitemap,
     "kim": KimSitemap,
     "wilayah": RegionSitemap,
+    "pelatihan": TrainingSitemap,
 }

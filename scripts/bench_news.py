@@ -137,6 +137,7 @@ def embedded_server():
         warnings.simplefilter("ignore")
         import pgserver
 
+    VAR_DIR.mkdir(exist_ok=True)
     return pgserver.get_server(VAR_DIR / "pgdata", cleanup_mode=None)
 
 

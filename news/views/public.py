@@ -6,6 +6,7 @@ and offers no deeper page. Older news is reached by narrowing the list (district
 category) or by searching; crawlers find every post in the sitemap.
 """
 
+import hashlib
 from math import ceil
 from urllib.parse import quote
 
@@ -22,6 +23,7 @@ from django.views.generic import DetailView, ListView
 
 from groups import permissions
 from groups.models import Kim
+from news.cache import cached_list
 from news.models import Category, Post
 from news.selectors import (
     post_get_for_detail,
@@ -58,12 +60,23 @@ class CappedPaginator(Paginator):
 
     max_pages = MAX_PAGES
 
+    def __init__(self, *args, count_cache_key: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_cache_key = count_cache_key
+
     @property
     def limit(self) -> int:
         return self.per_page * self.max_pages
 
     @cached_property
     def count(self) -> int:
+        """The capped count, cached under ``count_cache_key`` for the news version (a publish
+        shows at once; see ``news.cache``)."""
+        if self.count_cache_key is None:
+            return self._count()
+        return cached_list(self.count_cache_key, self._count)
+
+    def _count(self) -> int:
         # Unordered: counting needs no ranking or sorting, only the first rows found.
         return self.object_list.order_by()[: self.limit + 1].count()
 
@@ -162,6 +175,25 @@ def _query_string(request, *, drop=("page",)) -> str:
     return query.urlencode()
 
 
+class CappedListMixin:
+    """A ListView paginated by ``CappedPaginator`` whose count is cached per list: the view's
+    name and its query string without the page number."""
+
+    paginate_by = PER_PAGE
+    paginator_class = CappedPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        query = sorted(
+            (key, value)
+            for key, values in self.request.GET.lists()
+            if key != "page"
+            for value in values
+        )
+        digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
+        key = f"count:{type(self).__name__}:{digest}"
+        return super().get_paginator(queryset, per_page, count_cache_key=key, **kwargs)
+
+
 def _feed_url(filterset: PostFilter) -> str:
     """The RSS feed matching the list: of the KIM or district filtered by, else of all news."""
     if filterset.is_bound and filterset.is_valid():
@@ -173,11 +205,9 @@ def _feed_url(filterset: PostFilter) -> str:
     return reverse("news:feed")
 
 
-class PostListView(ListView):
+class PostListView(CappedListMixin, ListView):
     template_name = "news/post_list.html"
     context_object_name = "posts"
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.filterset = PostFilter(
@@ -197,13 +227,11 @@ class PostListView(ListView):
         )
 
 
-class SearchView(ListView):
+class SearchView(CappedListMixin, ListView):
     """Full-text search over published posts (PostgreSQL, 'indonesian' stemming), best first."""
 
     template_name = "news/search.html"
     context_object_name = "posts"
-    paginate_by = PER_PAGE
-    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.text = self.request.GET.get("q", "").strip()

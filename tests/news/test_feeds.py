@@ -177,7 +177,8 @@ def test_sitemap_index_names_each_section(client):
     sections = locations(client, "/sitemap.xml")
 
     assert sections == [
-        f"http://testserver/sitemap-{name}.xml" for name in ["halaman", "berita", "kim", "wilayah"]
+        f"http://testserver/sitemap-{name}.xml"
+        for name in ["halaman", "berita", "kim", "wilayah", "pelatihan"]
     ]
 
 
@@ -194,7 +195,7 @@ def test_sitemap_lists_published_posts_only_with_their_last_change(client):
     root = ET.fromstring(response.content)
     [url] = root.findall(f"{SITEMAP}url")
     assert url.findtext(f"{SITEMAP}loc") == f"http://testserver{published.get_absolute_url()}"
-    assert url.findtext(f"{SITEMAP}lastmod") == published.updated_at.date().isoformat()
+    assert url.findtext(f"{SITEMAP}lastmod") == timezone.localdate(published.updated_at).isoformat()
 
 
 def test_sitemap_lists_public_kims_regions_and_fixed_pages(client):

@@ -539,6 +539,7 @@ def test_detail_uses_a_constant_number_of_queries(
     add_photo(post)
     add_tags(post, "Desa")
     dressed(PostFactory(kim=kim))
+    cache.clear()  # measure the uncached lookups (area, "Baca juga") each time
     with django_assert_max_num_queries(8) as small:
         client.get(post.get_absolute_url())
 
@@ -547,6 +548,7 @@ def test_detail_uses_a_constant_number_of_queries(
     add_tags(post, "Jalan", "Jembatan", "Banjir", "Pertanian")
     for other in PostFactory.create_batch(14, kim=kim):
         dressed(other)
+    cache.clear()
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(post.get_absolute_url())
 
@@ -562,3 +564,41 @@ def test_kim_profile_with_news_uses_a_constant_number_of_queries(
         dressed(post)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(kim.get_absolute_url())
+
+
+# --- Cached lists follow what staff do -----------------------------------------------------
+
+
+def test_a_published_post_is_on_home_list_and_related_at_once_though_lists_are_cached(
+    client, kim, staff_user, django_capture_on_commit_callbacks
+):
+    author = MembershipFactory(kim=kim).user
+    older = PostFactory(kim=kim, title="Posyandu menimbang balita")
+    for url in (reverse("home"), reverse("news:post-list"), older.get_absolute_url()):
+        assert "Warga membangun jembatan desa" not in client.get(url).content.decode()
+    assert "1 berita" in client.get(reverse("news:post-list")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post = published_through_services(author=author, kim=kim, staff=staff_user)
+
+    for url in (reverse("home"), reverse("news:post-list"), older.get_absolute_url()):
+        assert "Warga membangun jembatan desa" in client.get(url).content.decode(), url
+    assert "2 berita" in client.get(reverse("news:post-list")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_unpublish(post=post, actor=staff_user)
+
+    for url in (reverse("home"), reverse("news:post-list"), older.get_absolute_url()):
+        assert "Warga membangun jembatan desa" not in client.get(url).content.decode(), url
+    assert "1 berita" in client.get(reverse("news:post-list")).content.decode()
+
+
+def test_cached_home_ids_never_show_a_post_that_stopped_being_public(client, kim):
+    """Even a change made outside the services (the admin's delete, a database fix) never
+    puts a non-public post on a page: the cards are read fresh, only their ids are cached."""
+    post = PostFactory(kim=kim, title="Jalan desa mulai diperbaiki")
+    assert "Jalan desa mulai diperbaiki" in client.get(reverse("home")).content.decode()
+
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
+
+    assert "Jalan desa mulai diperbaiki" not in client.get(reverse("home")).content.decode()
