@@ -140,3 +140,45 @@ def _manager_roles():
     from groups.models import Membership
 
     return Membership.MANAGER_ROLES
+
+
+# --- Aspirations and hoax reports -----------------------------------------------------------
+
+
+def aspiration_village_ids(user) -> list[int]:
+    """Villages whose submissions this user handles as a manager of a KIM there (one query,
+    kept on the user object). Proposed and dissolved KIMs handle nothing."""
+    from groups.models import Kim
+
+    if not is_resident(user):
+        return []
+    if not hasattr(user, "_aspiration_village_ids"):
+        kim_ids = managed_kim_ids(user)
+        user._aspiration_village_ids = (
+            sorted(
+                set(
+                    Kim.objects.filter(pk__in=kim_ids, village__isnull=False)
+                    .exclude(status__in=[Kim.Status.PROPOSED, Kim.Status.DISSOLVED])
+                    .values_list("village_id", flat=True)
+                )
+            )
+            if kim_ids
+            else []
+        )
+    return user._aspiration_village_ids
+
+
+def can_handle_aspirations(user) -> bool:
+    """The queue of aspirations and hoax reports: staff, and managers of a village's KIM."""
+    return is_dinkominfo_staff(user) or bool(aspiration_village_ids(user))
+
+
+def can_handle_submission(user, submission) -> bool:
+    """Verify, forward, answer, close or reject this submission: staff, and the managers of a
+    KIM of its village."""
+    return is_dinkominfo_staff(user) or submission.village_id in aspiration_village_ids(user)
+
+
+def can_view_aspiration_statistics(user) -> bool:
+    """Totals and responsiveness by district and KIM: Dinkominfo staff."""
+    return is_dinkominfo_staff(user)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "groups",
     "news",
     "trainings",
+    "aspirations",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("wilayah/", include("regions.urls")),
     path("kim/", include("groups.urls")),
     path("berita/", include("news.urls")),
+    path("aspirasi/", include("aspirations.urls")),
     path("cari/", news_public.SearchView.as_view(), name="search"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

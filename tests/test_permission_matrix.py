@@ -8,6 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from aspirations.models import Category as AspirationCategory
+from aspirations.models import Submission
+from aspirations.services import submission_create
 from groups.models import Membership
 from news.models import Post
 from tests.factories import (
@@ -19,12 +22,15 @@ from tests.factories import (
     UserFactory,
     VillageFactory,
 )
+from tests.trainings.factories import RegistrationFactory, TrainingFactory
 
 ROLES = ["anonymous", "resident", "member", "manager", "other_manager", "staff"]
 
 # (name, method, {role: expected status}); roles left out expect the "default" entry.
 MANAGERS_ONLY = {"default": 403, "anonymous": 302, "manager": 200, "staff": 200}
 OWN_DRAFT = {"default": 404, "member": 200, "manager": 200, "staff": 200}
+OWN_TICKET = {"default": 404, "member": 200, "staff": 200}
+STAFF_ONLY = {"default": 403, "anonymous": 302, "staff": 200}
 MATRIX = [
     ("kim-list", "get", {"default": 200}),
     ("kim-detail", "get", {"default": 200}),
@@ -51,6 +57,47 @@ MATRIX = [
     ("draft-detail", "get", OWN_DRAFT),
     ("moderation-queue", "get", {"default": 403, "anonymous": 302, "staff": 200}),
     ("draft-review", "get", {**OWN_DRAFT, "anonymous": 302, "member": 403, "manager": 403}),
+    # Trainings: the member registered for a training; only staff run it.
+    ("training-list", "get", {"default": 200}),
+    ("training-detail", "get", {"default": 200}),
+    ("draft-training-detail", "get", {"default": 404}),
+    ("training-register", "get", {"default": 200, "anonymous": 302, "member": 302}),
+    ("training-ticket", "get", {**OWN_TICKET, "anonymous": 302}),
+    ("training-cancel", "post", {"default": 404, "anonymous": 302, "member": 302, "staff": 302}),
+    (
+        "training-certificate",
+        "post",
+        {"default": 404, "anonymous": 302, "member": 302, "staff": 302},
+    ),
+    ("certificate-verify", "get", {"default": 200}),
+    ("training-check-in", "get", {"default": 404, "anonymous": 302, "staff": 200}),
+    ("training-check-in-post", "post", {"default": 404, "anonymous": 302, "staff": 302}),
+    ("training-staff-list", "get", STAFF_ONLY),
+    ("training-manage", "get", STAFF_ONLY),
+    ("training-attendance", "get", STAFF_ONLY),
+    ("training-attendance-sheet", "get", STAFF_ONLY),
+    ("training-export", "get", STAFF_ONLY),
+    ("training-import", "get", STAFF_ONLY),
+    ("training-finish", "post", {**STAFF_ONLY, "staff": 302}),
+    # Aspirations: a submission from the village of the manager's KIM (the other manager's KIM
+    # is in another village).
+    ("aspiration-list", "get", {"default": 200}),
+    ("aspiration-submit", "get", {"default": 200}),
+    ("hoax-report", "get", {"default": 200}),
+    ("aspiration-track", "get", {"default": 200}),
+    ("open-aspiration-detail", "get", {"default": 404}),
+    (
+        "aspiration-queue",
+        "get",
+        {"default": 403, "anonymous": 302, "manager": 200, "other_manager": 200, "staff": 200},
+    ),
+    ("aspiration-handle", "get", {"default": 404, "anonymous": 302, "manager": 200, "staff": 200}),
+    (
+        "aspiration-verify",
+        "post",
+        {"default": 404, "anonymous": 302, "manager": 302, "staff": 302},
+    ),
+    ("aspiration-statistics", "get", {"default": 403, "anonymous": 302, "staff": 200}),
 ]
 
 
@@ -72,6 +119,22 @@ def world(db):
     pending = MembershipFactory(kim=kim, status=Membership.Status.PENDING)
     draft = PostFactory(
         kim=kim, author=people["member"], status=Post.Status.DRAFT, published_at=None
+    )
+    training = TrainingFactory(slug="pelatihan-matriks")
+    draft_training = TrainingFactory(slug="pelatihan-draf", status="draf")
+    ticket = RegistrationFactory(training=training, user=people["member"])
+    RegistrationFactory(training=training, certificate_code="S-MATRIKS1")
+    day = training.start_date.isoformat()
+    submission = submission_create(
+        kind=Submission.Kind.ASPIRATION,
+        data={
+            "category": AspirationCategory.objects.first(),
+            "title": "Jalan rusak",
+            "text": "Jalan desa berlubang.",
+            "village": kim.village,
+            "submitter_name": "Warga",
+            "submitter_phone": "081234567890",
+        },
     )
     urls = {
         "kim-list": reverse("groups:kim-list"),
@@ -95,6 +158,36 @@ def world(db):
         "draft-detail": draft.get_absolute_url(),
         "moderation-queue": reverse("news:moderation-queue"),
         "draft-review": reverse("news:post-review", args=[draft.slug]),
+        "training-list": reverse("trainings:training-list"),
+        "training-detail": training.get_absolute_url(),
+        "draft-training-detail": draft_training.get_absolute_url(),
+        "training-register": reverse("trainings:register", args=[training.slug]),
+        "training-ticket": ticket.get_absolute_url(),
+        "training-cancel": reverse("trainings:cancel", args=[ticket.code]),
+        "training-certificate": reverse("trainings:certificate", args=[ticket.code]),
+        "certificate-verify": reverse("certificate-verify", args=["S-MATRIKS1"]),
+        "training-check-in": reverse("trainings:check-in", args=[ticket.code]),
+        "training-check-in-post": reverse("trainings:check-in", args=[ticket.code]),
+        "training-staff-list": reverse("trainings:staff-list"),
+        "training-manage": training.get_manage_url(),
+        "training-attendance": reverse("trainings:attendance", args=[training.slug, day]),
+        "training-attendance-sheet": reverse(
+            "trainings:attendance-sheet", args=[training.slug, day]
+        ),
+        "training-export": reverse("trainings:export", args=[training.slug, "peserta", "xlsx"]),
+        "training-import": reverse("trainings:participant-import", args=[training.slug]),
+        "training-finish": reverse("trainings:finish", args=[training.slug]),
+        "aspiration-list": reverse("aspirations:public-list"),
+        "aspiration-submit": reverse("aspirations:submit"),
+        "hoax-report": reverse("aspirations:report-hoax"),
+        "aspiration-track": reverse("aspirations:track"),
+        "open-aspiration-detail": submission.get_absolute_url(),
+        "aspiration-queue": reverse("aspirations:queue"),
+        "aspiration-handle": reverse("aspirations:handle-detail", args=[submission.pk]),
+        "aspiration-verify": reverse(
+            "aspirations:handle-action", args=[submission.pk, "verifikasi"]
+        ),
+        "aspiration-statistics": reverse("aspirations:statistics"),
     }
     return people, urls
 

@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import demo_accounts_seed
 from accounts.models import User
+from aspirations.demo import demo_submissions_seed
 from groups.demo import demo_kims_seed
 from news.demo import demo_posts_seed
+from trainings.demo import demo_trainings_seed
 
 DEMO_REGIONS_FILE = Path(settings.BASE_DIR) / "data" / "regions" / "regions_musi_banyuasin.csv"
 
@@ -38,6 +40,12 @@ class Command(BaseCommand):
         self.stdout.write(f"KIM: {kim_count}")
         post_count = demo_posts_seed(staff=users["staff"], chair=users["kim chair"])
         self.stdout.write(f"Berita: {post_count}")
+        training_count = demo_trainings_seed(
+            staff=users["staff"], chair=users["kim chair"], resident=users["resident"]
+        )
+        self.stdout.write(f"Pelatihan: {training_count}")
+        submission_count = demo_submissions_seed(staff=users["staff"], chair=users["kim chair"])
+        self.stdout.write(f"Aspirasi: {submission_count}")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins:"))
         for role, email, password in accounts:
             self.stdout.write(f"  {role:<10} {email:<20} {password}")

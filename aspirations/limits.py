@@ -1,0 +1,71 @@
+"""Rate limits of the public forms, counted in Django's cache.
+
+A fixed window per key: the first accepted submission opens it, each one after counts, and the
+key is refused once the count reaches the limit until the window closes. Mobile carriers put
+many villagers behind one address, so the per-address limit is generous and the per-contact
+limit (phone or email) is the tight one.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+DEFAULT_LIMITS = {
+    "address": (10, 600),  # submissions per IP address per 10 minutes
+    "contact": (5, 3600),  # submissions per phone number or email per hour
+    "track": (30, 600),  # tracking lookups per IP address per 10 minutes
+}
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    count: int
+    seconds: int
+
+    @property
+    def minutes(self) -> int:
+        return max(1, self.seconds // 60)
+
+
+def limit_for(scope: str) -> Limit:
+    limits = {**DEFAULT_LIMITS, **getattr(settings, "PORTAL_ASPIRATION_LIMITS", {})}
+    count, seconds = limits[scope]
+    return Limit(scope, count, seconds)
+
+
+def _key(scope: str, value: str) -> str:
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return f"aspirations:rate:{scope}:{digest}"
+
+
+def client_address(request) -> str:
+    """The address the request came from (the proxy in front sets REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def limit_reached(scope: str, values: list[str]) -> Limit | None:
+    """The limit of ``scope`` when any of ``values`` has used it up, else None."""
+    limit = limit_for(scope)
+    keys = [_key(scope, value) for value in values if value]
+    counts = cache.get_many(keys)
+    if any(count >= limit.count for count in counts.values()):
+        return limit
+    return None
+
+
+def limit_count(scope: str, values: list[str]) -> None:
+    """Count one more use for each of ``values``."""
+    limit = limit_for(scope)
+    for value in values:
+        if not value:
+            continue
+        key = _key(scope, value)
+        cache.add(key, 0, limit.seconds)
+        try:
+            cache.incr(key)
+        except ValueError:
+            # The window closed between add() and incr(): start a new one.
+            cache.set(key, 1, limit.seconds)

@@ -1,0 +1,114 @@
+"""Reads of submissions that span models: the handlers' queue and the statistics."""
+
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet
+from django.db.models.aggregates import Aggregate
+
+from aspirations.models import Submission
+from groups import permissions
+from groups.models import Kim
+from regions.models import District
+
+
+class Median(Aggregate):
+    """The median of an expression, computed by PostgreSQL (``PERCENTILE_CONT(0.5)``)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+
+class DaysBetween(Func):
+    """Days (with fractions) from ``start`` to ``end``, two datetimes."""
+
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+
+def submission_list_for_handler(*, user) -> QuerySet:
+    """Every submission the user handles, newest first: all for staff, their villages' for
+    KIM managers, none for anyone else."""
+    submissions = Submission.objects.for_list().order_by("-created_at", "-id")
+    if permissions.is_dinkominfo_staff(user):
+        return submissions
+    return submissions.for_villages(permissions.aspiration_village_ids(user))
+
+
+def submission_get_for_handler(*, user, pk: int) -> Submission | None:
+    """One submission the user handles, with its record of changes; None outside their scope."""
+    submission = (
+        submission_list_for_handler(user=user)
+        .select_related("answered_by", "submitter")
+        .filter(pk=pk)
+        .first()
+    )
+    return submission
+
+
+def _days_to_first_answer_via(prefix: str):
+    return Median(
+        DaysBetween(F(f"{prefix}first_answered_at"), F(f"{prefix}created_at")),
+        filter=Q(**{f"{prefix}first_answered_at__isnull": False}),
+    )
+
+
+def submission_statistics() -> dict:
+    """Totals by status and kind, a row per district (totals, open, answered, median days to
+    first answer) and the median per KIM, in five queries whatever the number of rows."""
+    status_counts = dict(
+        Submission.objects.order_by().values_list("status").annotate(n=Count("id"))
+    )
+    totals = [
+        {"status": value, "label": label, "count": status_counts.get(value, 0)}
+        for value, label in Submission.Status.choices
+    ]
+    kind_counts = dict(Submission.objects.order_by().values_list("kind").annotate(n=Count("id")))
+    open_filter = Q(submissions__status__in=Submission.OPEN_STATUSES)
+    answered_filter = Q(submissions__status__in=Submission.PUBLIC_STATUSES)
+    districts = (
+        District.objects.in_area()
+        .annotate(
+            total=Count("submissions"),
+            open=Count("submissions", filter=open_filter),
+            answered=Count("submissions", filter=answered_filter),
+            rejected=Count("submissions", filter=Q(submissions__status="ditolak")),
+            median_days=_days_to_first_answer_via("submissions__"),
+        )
+        .filter(total__gt=0)
+        .order_by("name")
+    )
+    kims = (
+        Kim.objects.in_area()
+        .filter(village__isnull=False)
+        .exclude(status__in=[Kim.Status.PROPOSED, Kim.Status.DISSOLVED])
+        .annotate(
+            total=Count("village__submissions"),
+            answered=Count(
+                "village__submissions",
+                filter=Q(village__submissions__first_answered_at__isnull=False),
+            ),
+            median_days=_days_to_first_answer_via("village__submissions__"),
+        )
+        .filter(total__gt=0)
+        .select_related("village", "district")
+        .order_by(F("median_days").asc(nulls_last=True), "name")
+    )
+    overall = Submission.objects.aggregate(
+        median_days=Median(
+            DaysBetween(F("first_answered_at"), F("created_at")),
+            filter=Q(first_answered_at__isnull=False),
+        )
+    )
+    return {
+        "median_days": overall["median_days"],
+        "totals": totals,
+        "total": sum(status_counts.values()),
+        "kinds": [
+            {"label": label, "count": kind_counts.get(value, 0)}
+            for value, label in Submission.Kind.choices
+        ],
+        "districts": list(districts),
+        "kims": list(kims),
+    }

@@ -1,0 +1,258 @@
+"""State changes of aspirations and hoax reports. Views, admin and seed data write through here."""
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.validators import normalize_whatsapp_number
+from aspirations.models import Submission, SubmissionChange
+from aspirations.tasks import (
+    submission_notify_answer,
+    submission_notify_handlers,
+    submission_send_code,
+)
+from groups import permissions
+from kim_portal.uploads import image_renditions
+
+Status = Submission.Status
+# No 0/O, 1/I/L: a code is read off a phone screen and typed again, or read aloud.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+PHOTO_WIDTHS = (480, 1280)
+DUPLICATE_WINDOW = timedelta(days=1)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def code_generate() -> str:
+    """A fresh random tracking code: 10 characters of 31, about 8·10^14 possibilities."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Submission.objects.filter(code=code).exists():
+            return code
+
+
+def code_normalise(typed: str) -> str:
+    """The code as stored, from what a person typed: case, spaces and dashes do not matter."""
+    return re.sub(r"[\s\-]", "", typed or "").upper()[:20]
+
+
+def text_clean(text: str) -> str:
+    """Plain text as typed, without control characters or surrounding blank space.
+
+    It is stored as plain text and always shown escaped; nothing typed becomes markup.
+    """
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARACTERS.sub("", text).strip()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
+
+
+def _log(submission: Submission, from_status: str, actor: User | None, note: str = ""):
+    return SubmissionChange.objects.create(
+        submission=submission,
+        from_status=from_status,
+        to_status=submission.status,
+        note=note,
+        changed_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+def _photo_attach(submission: Submission, upload) -> None:
+    try:
+        renditions = image_renditions(upload, widths=PHOTO_WIDTHS)
+    except (OSError, SyntaxError, ValueError) as err:
+        # verify() passes a truncated JPEG; only decoding it, here, finds the damage.
+        raise ValidationError(
+            {"photo": _("The file is not a valid image.")}, code="invalid_image"
+        ) from err
+    # A random name: the name of the file on the phone may say who took it.
+    stem = secrets.token_hex(8)
+    submission.photo.save(f"{stem}.webp", renditions[1280], save=False)
+    submission.photo_480.save(f"{stem}-480.webp", renditions[480], save=False)
+
+
+@transaction.atomic
+def submission_create(
+    *, kind: str, data: dict, photo=None, submitter: User | None = None
+) -> Submission:
+    """Record an aspiration or a hoax report, tell its handlers, and email the code to the
+    sender. The same text from the same phone or email within a day is refused."""
+    phone = normalize_whatsapp_number(data.get("submitter_phone", "")).strip()
+    email = (data.get("submitter_email") or "").strip().lower()
+    submission = Submission(
+        kind=kind,
+        code=code_generate(),
+        category=data.get("category") if kind == Submission.Kind.ASPIRATION else None,
+        title=text_clean(data.get("title", "")) if kind == Submission.Kind.ASPIRATION else "",
+        text=text_clean(data.get("text", "")),
+        link=(data.get("link") or "").strip(),
+        circulated_on=text_clean(data.get("circulated_on", "")),
+        village=data["village"],
+        district_id=data["village"].district_id,
+        submitter=submitter if submitter is not None and submitter.is_authenticated else None,
+        submitter_name=text_clean(data.get("submitter_name", "")),
+        submitter_phone=phone,
+        submitter_email=email,
+        is_anonymous=bool(data.get("is_anonymous")),
+        is_private=bool(data.get("is_private")),
+    )
+    submission.text_digest = _digest(submission.text)
+    contact = Q()
+    if phone:
+        contact |= Q(submitter_phone=phone)
+    if email:
+        contact |= Q(submitter_email=email)
+    if contact and (
+        Submission.objects.filter(
+            contact,
+            text_digest=submission.text_digest,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        ).exists()
+    ):
+        raise ValidationError(
+            _(
+                "You already sent this same text today. It is being handled: follow it with "
+                "the code you received."
+            ),
+            code="duplicate",
+        )
+    if photo is not None:
+        _photo_attach(submission, photo)
+    submission.full_clean()
+    submission.save()
+    _log(submission, "", submitter)
+    pk = submission.pk
+    transaction.on_commit(lambda: submission_notify_handlers.enqueue(submission_id=pk))
+    if email:
+        transaction.on_commit(lambda: submission_send_code.enqueue(submission_id=pk))
+    return submission
+
+
+def _move(submission: Submission, to_status: str, allowed_from, actor: User) -> str:
+    _require(permissions.can_handle_submission(actor, submission))
+    if submission.status not in allowed_from:
+        raise ValidationError(
+            _("A submission that is “%(status)s” cannot be changed this way.")
+            % {"status": submission.get_status_display()},
+            code="invalid_transition",
+        )
+    from_status = submission.status
+    submission.status = to_status
+    return from_status
+
+
+@transaction.atomic
+def submission_verify(*, submission: Submission, actor: User, note: str = "") -> Submission:
+    """A handler confirms a received submission is genuine and in their remit."""
+    from_status = _move(submission, Status.VERIFIED, [Status.RECEIVED], actor)
+    submission.save(update_fields=["status", "updated_at"])
+    _log(submission, from_status, actor, text_clean(note))
+    return submission
+
+
+@transaction.atomic
+def submission_forward(
+    *, submission: Submission, actor: User, forwarded_to: str, note: str = ""
+) -> Submission:
+    """Pass the submission on to the government office (OPD) that can act on it, naming it."""
+    forwarded_to = text_clean(forwarded_to)
+    if not forwarded_to:
+        raise ValidationError(
+            {"forwarded_to": _("Name the office it is forwarded to.")}, code="opd_required"
+        )
+    from_status = _move(
+        submission, Status.FORWARDED, [Status.RECEIVED, Status.VERIFIED, Status.FORWARDED], actor
+    )
+    submission.forwarded_to = forwarded_to[:200]
+    submission.full_clean()
+    submission.save(update_fields=["status", "forwarded_to", "updated_at"])
+    note = text_clean(note)
+    _log(submission, from_status, actor, f"{forwarded_to}\n{note}".strip())
+    return submission
+
+
+@transaction.atomic
+def submission_answer(
+    *, submission: Submission, actor: User, answer: str, fact_check=None
+) -> Submission:
+    """Give (or replace) the public answer; a hoax report may link a published fact check.
+    The sender is emailed each answer."""
+    answer = text_clean(answer)
+    if fact_check is not None:
+        if submission.kind != Submission.Kind.HOAX:
+            raise ValidationError(
+                {"fact_check": _("Only a hoax report is answered with a fact check.")},
+                code="fact_check_for_hoax_only",
+            )
+        if not (fact_check.kind == "cek_fakta" and fact_check.is_public):
+            raise ValidationError(
+                {"fact_check": _("Choose a published fact check.")}, code="fact_check_public"
+            )
+    if not answer and fact_check is None:
+        raise ValidationError({"answer": _("Write the answer.")}, code="answer_required")
+    from_status = _move(
+        submission, Status.ANSWERED, [*Submission.OPEN_STATUSES, Status.ANSWERED], actor
+    )
+    now = timezone.now()
+    submission.answer = answer
+    submission.fact_check = fact_check
+    submission.answered_by = actor
+    submission.answered_at = now
+    submission.first_answered_at = submission.first_answered_at or now
+    submission.full_clean()
+    submission.save(
+        update_fields=[
+            "status",
+            "answer",
+            "fact_check",
+            "answered_by",
+            "answered_at",
+            "first_answered_at",
+            "updated_at",
+        ]
+    )
+    _log(submission, from_status, actor, answer)
+    pk = submission.pk
+    if submission.submitter_email:
+        transaction.on_commit(lambda: submission_notify_answer.enqueue(submission_id=pk))
+    return submission
+
+
+@transaction.atomic
+def submission_close(*, submission: Submission, actor: User, note: str = "") -> Submission:
+    """Mark an answered submission as done."""
+    from_status = _move(submission, Status.CLOSED, [Status.ANSWERED], actor)
+    submission.save(update_fields=["status", "updated_at"])
+    _log(submission, from_status, actor, text_clean(note))
+    return submission
+
+
+@transaction.atomic
+def submission_reject(*, submission: Submission, actor: User, reason: str) -> Submission:
+    """Reject an open submission (spam, abusive, duplicate) with a reason the sender sees."""
+    reason = text_clean(reason)
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the submission is rejected.")}, code="reason_required"
+        )
+    from_status = _move(submission, Status.REJECTED, Submission.OPEN_STATUSES, actor)
+    submission.rejection_reason = reason[:1000]
+    submission.full_clean()
+    submission.save(update_fields=["status", "rejection_reason", "updated_at"])
+    _log(submission, from_status, actor, reason)
+    return submission

@@ -1,0 +1,94 @@
+"""Emails about submissions, sent by the background worker, never inside the request."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+
+
+def _render(name: str, context: dict) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"aspirations/email/{name}_subject.txt", context).strip()
+        body = render_to_string(f"aspirations/email/{name}_body.txt", context)
+    return subject, body
+
+
+def _track_url(submission) -> str:
+    return settings.PORTAL_BASE_URL + reverse("aspirations:track") + f"?kode={submission.code}"
+
+
+@task()
+def submission_send_code(*, submission_id: int) -> bool:
+    """Email the sender the tracking code of what they sent (when they gave an email)."""
+    from aspirations.models import Submission
+
+    submission = Submission.objects.select_related("village").filter(pk=submission_id).first()
+    if submission is None or not submission.submitter_email:
+        return False
+    subject, body = _render("code", {"submission": submission, "track_url": _track_url(submission)})
+    send_mail(subject, body, None, [submission.submitter_email])
+    return True
+
+
+@task()
+def submission_notify_handlers(*, submission_id: int) -> int:
+    """Email Dinkominfo staff and the managers of the village's KIMs about a new submission;
+    returns how many were written to."""
+    from accounts.models import User
+    from accounts.services import STAFF_GROUP_NAME
+    from aspirations.models import Submission
+    from groups.models import Kim, Membership
+
+    submission = (
+        Submission.objects.select_related("village", "district", "category")
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        return 0
+    staff = User.objects.filter(
+        is_active=True, is_staff=True, groups__name=STAFF_GROUP_NAME
+    ).values_list("email", flat=True)
+    managers = (
+        Membership.objects.active()
+        .filter(
+            kim__village_id=submission.village_id,
+            role__in=Membership.MANAGER_ROLES,
+            user__is_active=True,
+        )
+        .exclude(kim__status__in=[Kim.Status.PROPOSED, Kim.Status.DISSOLVED])
+        .values_list("user__email", flat=True)
+    )
+    recipients = sorted({email for email in [*staff, *managers] if email})
+    if not recipients:
+        return 0
+    url = settings.PORTAL_BASE_URL + reverse(
+        "aspirations:handle-detail", kwargs={"pk": submission.pk}
+    )
+    subject, body = _render("new", {"submission": submission, "handle_url": url})
+    # One message per person: no one sees who else was written to.
+    for email in recipients:
+        send_mail(subject, body, None, [email])
+    return len(recipients)
+
+
+@task()
+def submission_notify_answer(*, submission_id: int) -> bool:
+    """Email the sender the answer to their submission (when they gave an email)."""
+    from aspirations.models import Submission
+
+    submission = (
+        Submission.objects.select_related("village", "fact_check").filter(pk=submission_id).first()
+    )
+    if submission is None or not submission.submitter_email or not submission.answered_at:
+        return False
+    context = {"submission": submission, "track_url": _track_url(submission)}
+    if submission.fact_check_id:
+        context["fact_check_url"] = (
+            settings.PORTAL_BASE_URL + submission.fact_check.get_absolute_url()
+        )
+    subject, body = _render("answer", context)
+    send_mail(subject, body, None, [submission.submitter_email])
+    return True

@@ -1,0 +1,186 @@
+"""Pages of the people who handle submissions: Dinkominfo staff (all of them) and managers of
+the KIMs of a village (that village's). Anyone else gets 403 on the queue, and a submission
+outside a person's villages is a 404. Every action is a POST through ``aspirations.services``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import ListView, TemplateView
+
+from aspirations.forms import AnswerForm, ForwardForm, NoteForm, QueueFilterForm, RejectForm
+from aspirations.models import Submission, SubmissionChange
+from aspirations.selectors import (
+    submission_get_for_handler,
+    submission_list_for_handler,
+    submission_statistics,
+)
+from aspirations.services import (
+    submission_answer,
+    submission_close,
+    submission_forward,
+    submission_reject,
+    submission_verify,
+)
+from groups import permissions
+from regions.models import District
+from regions.selectors import region_area_parts
+
+Status = Submission.Status
+
+
+class HandlerRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_handle_aspirations(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class QueueView(HandlerRequiredMixin, ListView):
+    """Submissions of the person's scope, newest first, by district, status and kind."""
+
+    template_name = "aspirations/queue.html"
+    context_object_name = "submissions"
+    paginate_by = 25
+
+    def get_queryset(self):
+        user = self.request.user
+        if permissions.is_dinkominfo_staff(user):
+            districts = [r for r in region_area_parts() if isinstance(r, District)]
+        else:
+            districts = (
+                District.objects.filter(villages__in=permissions.aspiration_village_ids(user))
+                .distinct()
+                .order_by("name")
+            )
+        self.filter_form = QueueFilterForm(self.request.GET or None, districts=districts)
+        return self.filter_form.filter(submission_list_for_handler(user=user))
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form,
+            query_string=query.urlencode(),
+            can_view_statistics=permissions.can_view_aspiration_statistics(self.request.user),
+            **kwargs,
+        )
+
+
+# Which forms the detail page offers in each status, by action name.
+ACTIONS = {
+    "verifikasi": (NoteForm, [Status.RECEIVED]),
+    "teruskan": (ForwardForm, [Status.RECEIVED, Status.VERIFIED, Status.FORWARDED]),
+    "tanggapi": (AnswerForm, [*Submission.OPEN_STATUSES, Status.ANSWERED]),
+    "selesai": (NoteForm, [Status.ANSWERED]),
+    "tolak": (RejectForm, list(Submission.OPEN_STATUSES)),
+}
+
+
+def _form(action: str, submission: Submission, data=None):
+    form_class, _statuses = ACTIONS[action]
+    kwargs = {"prefix": action}
+    if form_class is AnswerForm:
+        kwargs["submission"] = submission
+    return form_class(data, **kwargs)
+
+
+def _get_submission(request, pk: int) -> Submission:
+    submission = submission_get_for_handler(user=request.user, pk=pk)
+    if submission is None:
+        raise Http404
+    return submission
+
+
+class HandleDetailView(LoginRequiredMixin, TemplateView):
+    """One submission with the sender's contact, its record and the actions its status allows.
+
+    A submission outside the person's villages is a 404, whatever their role.
+    """
+
+    template_name = "aspirations/handle_detail.html"
+
+    def get(self, request, *args, pk, **kwargs):
+        return self.render_page(_get_submission(request, pk))
+
+    def render_page(self, submission, bound_form=None, bound_action=None, status=200):
+        forms = {
+            action: bound_form if action == bound_action else _form(action, submission)
+            for action, (_form_class, statuses) in ACTIONS.items()
+            if submission.status in statuses
+        }
+        changes = SubmissionChange.objects.filter(submission=submission).select_related(
+            "changed_by"
+        )
+        context = self.get_context_data(submission=submission, forms=forms, changes=changes)
+        response = self.render_to_response(context, status=status)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class HandleActionView(HandleDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, pk, action, **kwargs):
+        submission = _get_submission(request, pk)
+        if action not in ACTIONS:
+            raise Http404
+        form = _form(action, submission, request.POST)
+        if not form.is_valid():
+            return self.render_page(submission, form, action, status=400)
+        data = form.cleaned_data
+        actor = request.user
+        try:
+            if action == "verifikasi":
+                submission_verify(submission=submission, actor=actor, note=data["note"])
+            elif action == "teruskan":
+                submission_forward(
+                    submission=submission,
+                    actor=actor,
+                    forwarded_to=data["forwarded_to"],
+                    note=data["note"],
+                )
+            elif action == "tanggapi":
+                submission_answer(
+                    submission=submission,
+                    actor=actor,
+                    answer=data["answer"],
+                    fact_check=data.get("fact_check"),
+                )
+            elif action == "selesai":
+                submission_close(submission=submission, actor=actor, note=data["note"])
+            else:
+                submission_reject(submission=submission, actor=actor, reason=data["reason"])
+        except ValidationError as err:
+            submission.refresh_from_db()
+            if hasattr(err, "error_dict"):
+                for field, errors in err.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, err)
+            return self.render_page(submission, form, action, status=400)
+        messages.success(
+            request,
+            _("Saved: the submission is now “%(status)s”.")
+            % {"status": submission.get_status_display()},
+        )
+        return redirect("aspirations:handle-detail", pk=submission.pk)
+
+
+class StatisticsView(LoginRequiredMixin, TemplateView):
+    """Totals by status and district and the median days to a first answer (staff)."""
+
+    template_name = "aspirations/statistics.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_view_aspiration_statistics(
+            request.user
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(statistics=submission_statistics(), **kwargs)

@@ -1,0 +1,199 @@
+"""Pages for villagers: send an aspiration or a hoax report, follow it by code, and read the
+answered ones. Nothing here shows a sender's phone number or email."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from aspirations import limits
+from aspirations.forms import (
+    CIRCULATED_SUGGESTIONS,
+    AspirationForm,
+    HoaxReportForm,
+    PublicFilterForm,
+    TrackForm,
+)
+from aspirations.models import Submission
+from aspirations.services import code_normalise, submission_create
+from regions.models import District
+from regions.selectors import region_area_parts
+
+SENT_SESSION_KEY = "aspirations:sent"
+
+
+class SubmissionCreateView(View):
+    """The form of one kind of submission. A refused submission comes back with all its text."""
+
+    form_class = AspirationForm
+    template_name = "aspirations/submission_form.html"
+
+    def get_form(self):
+        kwargs = {"user": self.request.user, "village_code": self.request.GET.get("desa", "")}
+        if self.request.method == "POST":
+            return self.form_class(self.request.POST, self.request.FILES, **kwargs)
+        return self.form_class(**kwargs)
+
+    def render_form(self, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "kind": self.form_class.kind,
+                "circulated_suggestions": CIRCULATED_SUGGESTIONS,
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        return self.render_form(self.get_form())
+
+    def post(self, request):
+        form = self.get_form()
+        if not form.is_valid():
+            form.note_photo_lost()
+            return self.render_form(form)
+        address = limits.client_address(request)
+        contacts = [
+            value
+            for value in (
+                form.cleaned_data.get("submitter_phone"),
+                (form.cleaned_data.get("submitter_email") or "").lower(),
+            )
+            if value
+        ]
+        limit = limits.limit_reached("address", [address]) or limits.limit_reached(
+            "contact", contacts
+        )
+        if limit is not None:
+            form.add_error(
+                None,
+                _(
+                    "Too many submissions were sent from here in a short time. Please try again "
+                    "in %(minutes)d minutes; what you typed is kept below."
+                )
+                % {"minutes": limit.minutes},
+            )
+            form.note_photo_lost()
+            return self.render_form(form, status=429)
+        try:
+            submission = submission_create(
+                kind=self.form_class.kind,
+                data=form.service_data(),
+                photo=form.cleaned_data.get("photo"),
+                submitter=request.user,
+            )
+        except ValidationError as err:
+            if hasattr(err, "error_dict"):
+                for field, errors in err.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, err)
+            form.note_photo_lost()
+            return self.render_form(form)
+        limits.limit_count("address", [address])
+        limits.limit_count("contact", contacts)
+        request.session[SENT_SESSION_KEY] = submission.pk
+        return redirect("aspirations:sent")
+
+
+class HoaxReportCreateView(SubmissionCreateView):
+    form_class = HoaxReportForm
+
+
+class SubmissionSentView(View):
+    """The code, shown once right after sending; a reload shows how to track instead."""
+
+    def get(self, request):
+        pk = request.session.pop(SENT_SESSION_KEY, None)
+        submission = (
+            Submission.objects.select_related("village").filter(pk=pk).first() if pk else None
+        )
+        return render(request, "aspirations/submission_sent.html", {"submission": submission})
+
+
+class TrackView(TemplateView):
+    """Status and public answer by code (GET ``?kode=`` from the email, or the form's POST).
+
+    A wrong code and a code that does not exist get the same answer, and lookups per address
+    are limited, so codes cannot be guessed by trying.
+    """
+
+    template_name = "aspirations/track.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.lookup(request.GET if "kode" in request.GET else None)
+
+    def post(self, request, *args, **kwargs):
+        return self.lookup(request.POST)
+
+    def lookup(self, data):
+        form = TrackForm(data)
+        context = {"form": form, "submission": None, "not_found": False}
+        status = 200
+        if data is not None and form.is_valid():
+            address = limits.client_address(self.request)
+            limit = limits.limit_reached("track", [address])
+            if limit is not None:
+                form.add_error(
+                    None,
+                    _(
+                        "Too many codes were tried from here. "
+                        "Please try again in %(minutes)d minutes."
+                    )
+                    % {"minutes": limit.minutes},
+                )
+                status = 429
+            else:
+                limits.limit_count("track", [address])
+                code = code_normalise(form.cleaned_data["kode"])
+                submission = (
+                    Submission.objects.for_list()
+                    .prefetch_related("changes")
+                    .filter(code=code)
+                    .first()
+                )
+                context["submission"] = submission
+                context["not_found"] = submission is None
+        response = self.render_to_response(context, status=status)
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+
+def _public_filter(request):
+    districts = [region for region in region_area_parts() if isinstance(region, District)]
+    return PublicFilterForm(request.GET or None, districts=districts)
+
+
+class PublicListView(ListView):
+    """Answered submissions whose senders let them be published, newest answer first."""
+
+    template_name = "aspirations/public_list.html"
+    context_object_name = "submissions"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.filter_form = _public_filter(self.request)
+        submissions = Submission.objects.public().for_list().order_by("-answered_at", "-id")
+        return self.filter_form.filter(submissions)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
+        )
+
+
+class PublicDetailView(DetailView):
+    template_name = "aspirations/public_detail.html"
+    context_object_name = "submission"
+
+    def get_queryset(self):
+        return Submission.objects.public().for_list()
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

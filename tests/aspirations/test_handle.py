@@ -1,0 +1,229 @@
+"""The handlers' queue and workflow: staff and the managers of the village's KIMs."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from aspirations.models import Submission
+from aspirations.services import (
+    submission_answer,
+    submission_close,
+    submission_forward,
+    submission_reject,
+    submission_verify,
+)
+from news.models import Post
+from tests.aspirations.conftest import make_submission
+from tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_submissions_are_emailed_to_staff_and_the_village_kim_managers(
+    village, manager, member, other_manager, staff_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = make_submission(village, submitter_email="")
+
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == sorted([manager.email, staff_user.email])
+    body = mail.outbox[0].body
+    assert reverse("aspirations:handle-detail", args=[submission.pk]) in body
+    assert "081298765432" not in body
+
+
+def test_the_queue_of_a_manager_holds_only_their_village(
+    client_as, village, other_village, manager, other_manager, staff_user
+):
+    own = make_submission(village, title="Usulan Bailangu")
+    other = make_submission(other_village, title="Usulan Sungai Lilin")
+
+    manager_page = client_as(manager).get(reverse("aspirations:queue")).content.decode()
+    staff_page = client_as(staff_user).get(reverse("aspirations:queue")).content.decode()
+
+    assert "Usulan Bailangu" in manager_page and "Usulan Sungai Lilin" not in manager_page
+    assert "Usulan Bailangu" in staff_page and "Usulan Sungai Lilin" in staff_page
+    detail = reverse("aspirations:handle-detail", args=[other.pk])
+    assert client_as(manager).get(detail).status_code == 404
+    action = reverse("aspirations:handle-action", args=[other.pk, "verifikasi"])
+    assert client_as(manager).post(action).status_code == 404
+    assert (
+        client_as(manager).get(reverse("aspirations:handle-detail", args=[own.pk])).status_code
+        == 200
+    )
+
+
+def test_the_queue_is_newest_first_and_filters_by_district_status_and_kind(
+    client_as, village, other_village, staff_user
+):
+    first = make_submission(village, title="Pertama")
+    second = make_submission(other_village, title="Kedua")
+    hoax = make_submission(village, kind="hoaks", text="Kabar bohong tentang vaksin.")
+    submission_verify(submission=first, actor=staff_user)
+    client = client_as(staff_user)
+    url = reverse("aspirations:queue")
+
+    def headings(**params):
+        return [s.heading for s in client.get(url, params).context["submissions"]]
+
+    assert headings() == [hoax.heading, "Kedua", "Pertama"]
+    assert headings(kecamatan=other_village.district.code) == ["Kedua"]
+    assert headings(status="diverifikasi") == ["Pertama"]
+    assert headings(jenis="hoaks") == [hoax.heading]
+    assert second.heading == "Kedua"
+
+
+def test_the_whole_workflow_is_logged_with_who_and_when(village, manager, staff_user):
+    submission = make_submission(village)
+
+    submission_verify(submission=submission, actor=manager, note="Sudah dicek ke lokasi.")
+    submission_forward(submission=submission, actor=staff_user, forwarded_to="Dinas PUPR")
+    submission_answer(submission=submission, actor=staff_user, answer="Diperbaiki pekan depan.")
+    first_answer = submission.first_answered_at
+    submission_answer(submission=submission, actor=manager, answer="Sudah diperbaiki.")
+    submission_close(submission=submission, actor=staff_user)
+
+    submission.refresh_from_db()
+    assert submission.status == "selesai" and submission.forwarded_to == "Dinas PUPR"
+    assert submission.answer == "Sudah diperbaiki." and submission.answered_by == manager
+    assert submission.first_answered_at == first_answer
+    log = list(submission.changes.order_by("changed_at", "id"))
+    assert [(c.from_status, c.to_status) for c in log] == [
+        ("", "diterima"),
+        ("diterima", "diverifikasi"),
+        ("diverifikasi", "diteruskan"),
+        ("diteruskan", "ditanggapi"),
+        ("ditanggapi", "ditanggapi"),
+        ("ditanggapi", "selesai"),
+    ]
+    assert [c.changed_by for c in log[1:]] == [manager, staff_user, staff_user, manager, staff_user]
+    assert log[1].note == "Sudah dicek ke lokasi." and "Dinas PUPR" in log[2].note
+    assert all(c.changed_at for c in log)
+
+
+def test_rules_of_the_workflow(village, other_manager, staff_user):
+    submission = make_submission(village)
+
+    with pytest.raises(PermissionDenied):
+        submission_verify(submission=submission, actor=other_manager)
+    with pytest.raises(ValidationError):
+        submission_close(submission=submission, actor=staff_user)
+    with pytest.raises(ValidationError):
+        submission_forward(submission=submission, actor=staff_user, forwarded_to="  ")
+    with pytest.raises(ValidationError):
+        submission_answer(submission=submission, actor=staff_user, answer="")
+    with pytest.raises(ValidationError):
+        submission_reject(submission=submission, actor=staff_user, reason="")
+    submission_reject(submission=submission, actor=staff_user, reason="Spam")
+    with pytest.raises(ValidationError):
+        submission_answer(submission=submission, actor=staff_user, answer="Terlambat")
+    assert Submission.objects.get().status == "ditolak"
+
+
+def test_each_answer_is_emailed_to_the_sender(
+    village, staff_user, django_capture_on_commit_callbacks
+):
+    submission = make_submission(village)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_answer(submission=submission, actor=staff_user, answer="Jawaban pertama.")
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_answer(submission=submission, actor=staff_user, answer="Jawaban kedua.")
+
+    to_sender = [m for m in mail.outbox if m.to == ["sari@warga.test"]]
+    assert len(to_sender) == 2
+    assert "Jawaban pertama." in to_sender[0].body and "Jawaban kedua." in to_sender[1].body
+    assert submission.code in to_sender[1].body
+
+
+def test_a_hoax_report_is_answered_with_a_published_fact_check(
+    client_as, village, staff_user, django_capture_on_commit_callbacks
+):
+    fact_check = PostFactory(
+        kind=Post.Kind.FACT_CHECK,
+        title="Cek fakta: bantuan lewat tautan",
+        claim="Isi data dapat bantuan",
+        verdict=Post.Verdict.HOAX,
+    )
+    draft_check = PostFactory(
+        kind=Post.Kind.FACT_CHECK,
+        claim="Lain",
+        verdict=Post.Verdict.HOAX,
+        status=Post.Status.DRAFT,
+        published_at=None,
+    )
+    report = make_submission(village, kind="hoaks", text="Isi data di tautan dapat bantuan.")
+    client = client_as(staff_user)
+    url = reverse("aspirations:handle-action", args=[report.pk, "tanggapi"])
+
+    refused = client.post(url, {"tanggapi-fact_check": draft_check.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"tanggapi-answer": "Ini hoaks.", "tanggapi-fact_check": fact_check.pk}
+        )
+
+    assert refused.status_code == 400
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.fact_check == fact_check and report.status == "ditanggapi"
+    public = client_as(staff_user).get(report.get_absolute_url()).content.decode()
+    assert fact_check.get_absolute_url() in public
+    email = [m for m in mail.outbox if m.to == ["sari@warga.test"]][-1]
+    assert fact_check.get_absolute_url() in email.body
+
+
+def test_the_handler_page_shows_the_contact_and_acts_by_post_only(client_as, village, manager):
+    submission = make_submission(village)
+    client = client_as(manager)
+    detail = reverse("aspirations:handle-detail", args=[submission.pk])
+
+    html = client.get(detail).content.decode()
+    get_action = client.get(reverse("aspirations:handle-action", args=[submission.pk, "tolak"]))
+    forwarded = client.post(
+        reverse("aspirations:handle-action", args=[submission.pk, "teruskan"]),
+        {"teruskan-forwarded_to": "Dinas Perhubungan"},
+    )
+
+    assert "+6281298765432" in html and "sari@warga.test" in html
+    assert get_action.status_code == 405
+    assert forwarded.status_code == 302
+    assert Submission.objects.get().forwarded_to == "Dinas Perhubungan"
+
+
+def test_a_refused_action_keeps_what_was_typed(client_as, village, staff_user):
+    submission = make_submission(village)
+
+    response = client_as(staff_user).post(
+        reverse("aspirations:handle-action", args=[submission.pk, "teruskan"]),
+        {"teruskan-forwarded_to": "", "teruskan-note": "Catatan penting"},
+    )
+
+    assert response.status_code == 400
+    assert "Catatan penting" in response.content.decode()
+
+
+def test_a_plain_member_and_a_resident_may_not_open_the_queue(client_as, member, resident):
+    assert client_as(member).get(reverse("aspirations:queue")).status_code == 403
+    assert client_as(resident).get(reverse("aspirations:queue")).status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_queue_costs_the_same_queries_for_1_or_10_submissions(
+    client_as, village, manager, staff_user, django_assert_num_queries, count
+):
+    fact_check = PostFactory(kind=Post.Kind.FACT_CHECK, claim="Klaim", verdict="hoaks")
+    for number in range(count):
+        submission = make_submission(village, kind="hoaks", text=f"Kabar bohong nomor {number}")
+        submission_answer(
+            submission=submission, actor=staff_user, answer="Hoaks", fact_check=fact_check
+        )
+    client = client_as(manager)
+    client.get(reverse("aspirations:queue"))
+
+    # session, user, memberships, the manager's villages, districts (filter), count, page.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("aspirations:queue"))
+
+    assert len(response.context["submissions"]) == count

@@ -1,0 +1,144 @@
+"""The public pages: answered, non-private submissions; never a sender's phone or email."""
+
+import pytest
+from django.urls import reverse
+
+from aspirations.services import submission_answer, submission_reject
+from news.models import Post
+from tests.aspirations.conftest import make_submission
+from tests.factories import KimFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def answered(village, staff_user, answer="Sudah ditindaklanjuti.", **kwargs):
+    submission = make_submission(village, **kwargs)
+    submission_answer(submission=submission, actor=staff_user, answer=answer)
+    return submission
+
+
+def test_the_list_shows_only_answered_public_submissions(client, village, staff_user):
+    shown = answered(village, staff_user, title="Lampu jalan Bailangu")
+    make_submission(village, title="Belum dijawab")
+    answered(village, staff_user, title="Rahasia warga", is_private=True)
+    rejected = make_submission(village, title="Spam ditolak")
+    submission_reject(submission=rejected, actor=staff_user, reason="Spam")
+
+    html = client.get(reverse("aspirations:public-list")).content.decode()
+
+    assert "Lampu jalan Bailangu" in html and "Sudah ditindaklanjuti." in html
+    assert "Belum dijawab" not in html and "Rahasia warga" not in html
+    assert "Spam ditolak" not in html
+    assert shown.get_absolute_url() in html
+
+
+def test_no_public_page_shows_the_senders_contact(client, village, staff_user):
+    submission = answered(village, staff_user, submitter_name="Sari Wulandari")
+    anonymous = answered(village, staff_user, is_anonymous=True, submitter_name="Budi Rahasia")
+
+    pages = [
+        client.get(reverse("aspirations:public-list")).content.decode(),
+        client.get(submission.get_absolute_url()).content.decode(),
+        client.get(anonymous.get_absolute_url()).content.decode(),
+    ]
+
+    for html in pages:
+        assert "081298765432" not in html and "+6281298765432" not in html
+        assert "sari@warga.test" not in html
+        assert "Budi Rahasia" not in html
+    assert "Sari Wulandari" in pages[1] and "Anonim" in pages[2]
+
+
+def test_unanswered_private_or_rejected_submissions_have_no_public_page(
+    client, village, staff_user
+):
+    open_one = make_submission(village)
+    private = answered(village, staff_user, is_private=True)
+
+    assert client.get(open_one.get_absolute_url()).status_code == 404
+    assert client.get(private.get_absolute_url()).status_code == 404
+
+
+def test_the_list_filters_by_district_kind_category_and_words(
+    client, village, other_village, staff_user
+):
+    from aspirations.models import Category
+
+    answered(village, staff_user, title="Jalan rusak di Bailangu")
+    answered(
+        other_village,
+        staff_user,
+        title="Puskesmas tutup",
+        category=Category.objects.get(slug="kesehatan"),
+    )
+    report = make_submission(village, kind="hoaks", text="Pesan berantai vaksin berbahaya")
+    submission_answer(submission=report, actor=staff_user, answer="Pesan itu hoaks.")
+    url = reverse("aspirations:public-list")
+
+    def headings(**params):
+        return [s.heading for s in client.get(url, params).context["submissions"]]
+
+    assert len(headings()) == 3
+    assert headings(kecamatan=other_village.district.code) == ["Puskesmas tutup"]
+    assert headings(jenis="hoaks") == [report.heading]
+    assert headings(kategori="kesehatan") == ["Puskesmas tutup"]
+    assert headings(q="jalan BAILANGU") == ["Jalan rusak di Bailangu"]
+    assert headings(q="hoaks") == [report.heading]
+
+
+def test_a_hoax_screenshot_and_link_are_never_public(client, village, staff_user):
+    from tests.aspirations.conftest import jpeg
+
+    report = make_submission(
+        village, kind="hoaks", link="https://penipu.example/x", text="Kabar bantuan palsu"
+    )
+    from aspirations.services import _photo_attach
+
+    _photo_attach(report, jpeg())
+    report.save()
+    submission_answer(submission=report, actor=staff_user, answer="Hoaks.")
+
+    html = client.get(report.get_absolute_url()).content.decode()
+
+    assert "Kabar bantuan palsu" in html
+    assert report.photo.url not in html and "penipu.example" not in html
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_public_list_costs_the_same_queries_for_1_or_10(
+    client, village, staff_user, django_assert_num_queries, count
+):
+    fact_check = PostFactory(kind=Post.Kind.FACT_CHECK, claim="Klaim", verdict="hoaks")
+    for number in range(count):
+        report = make_submission(village, kind="hoaks", text=f"Kabar bohong nomor {number}")
+        submission_answer(
+            submission=report, actor=staff_user, answer="Hoaks", fact_check=fact_check
+        )
+        answered(village, staff_user, title=f"Usulan {number}")
+    client.get(reverse("aspirations:public-list"))
+
+    # categories (filter), count, page; the districts of the filter come from the cache.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("aspirations:public-list"))
+
+    assert len(response.context["submissions"]) == 2 * count
+
+
+def test_the_buttons_are_on_home_kim_profiles_and_fact_checks(client, village):
+    kim = KimFactory(village=village)
+    fact_check = PostFactory(kind=Post.Kind.FACT_CHECK, claim="Klaim", verdict="hoaks")
+    news = PostFactory()
+    submit = reverse("aspirations:submit")
+    report = reverse("aspirations:report-hoax")
+
+    home = client.get(reverse("home")).content.decode()
+    profile = client.get(kim.get_absolute_url()).content.decode()
+    check = client.get(fact_check.get_absolute_url()).content.decode()
+    plain = client.get(news.get_absolute_url()).content.decode()
+
+    assert "Sampaikan aspirasi" in home and "Laporkan hoaks" in home
+    assert f'href="{submit}"' in home and f'href="{report}"' in home
+    assert f'href="{submit}?desa={village.code}"' in profile
+    assert f'href="{report}?desa={village.code}"' in profile
+    assert "Laporkan hoaks" in check and f'href="{report}' in check
+    assert f'href="{report}' not in plain

@@ -1,0 +1,268 @@
+"""Sending an aspiration or a hoax report without an account: the form, photos, the code,
+privacy, and the defences against abuse."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from aspirations.models import Category, Submission
+from aspirations.services import CODE_ALPHABET
+from tests.aspirations.conftest import aspiration_data, indonesian, jpeg, send
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MB = 1024 * 1024
+
+
+def test_the_categories_are_seeded_and_staff_may_edit_them():
+    assert list(Category.objects.values_list("name", flat=True)) == [
+        "Infrastruktur",
+        "Layanan publik",
+        "Kesehatan",
+        "Pendidikan",
+        "Ekonomi",
+        "Keamanan",
+        "Lainnya",
+    ]
+
+
+def test_a_villager_sends_an_aspiration_and_sees_the_code_once(
+    client, village, category, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(client, village, category)
+
+    submission = Submission.objects.get()
+    assert response.status_code == 302 and response.url == reverse("aspirations:sent")
+    assert submission.kind == "aspirasi" and submission.status == "diterima"
+    assert submission.village == village and submission.district == village.district
+    assert submission.title == "Jalan menuju sekolah rusak"
+    assert submission.submitter_phone == "+6281234567890"
+    assert submission.submitter is None
+    assert len(submission.code) == 10 and set(submission.code) <= set(CODE_ALPHABET)
+    assert submission.changes.get().to_status == "diterima"
+    page = client.get(response.url).content.decode()
+    assert submission.display_code in page
+    again = client.get(response.url).content.decode()
+    assert submission.display_code not in again
+    # The code goes to the sender's email; nothing about the contact goes to the handlers.
+    to_sender = [m for m in mail.outbox if m.to == ["rudi@warga.test"]]
+    assert len(to_sender) == 1 and submission.display_code in to_sender[0].body
+
+
+def test_codes_are_unguessable_and_never_ambiguous(village):
+    from aspirations.services import code_generate, code_normalise
+
+    codes = {code_generate() for _ in range(300)}
+    assert len(codes) == 300
+    assert not set("".join(codes)) & set("01OIL")
+    assert code_normalise(" abcde-23456 ") == "ABCDE23456"
+
+
+def test_a_hoax_report_with_a_screenshot(client, village):
+    response = client.post(
+        reverse("aspirations:report-hoax"),
+        {
+            "text": "Pesan berantai: isi data di tautan ini untuk bantuan Rp1,5 juta.",
+            "link": "https://bantuan-palsu.example/daftar",
+            "circulated_on": "Grup WhatsApp RT 02",
+            "photo": jpeg(name="tangkapan.png"),
+            "village": village.code,
+            "submitter_name": "Ani",
+            "submitter_email": "ani@warga.test",
+            "accept_privacy": "on",
+        },
+    )
+
+    submission = Submission.objects.get()
+    assert response.status_code == 302
+    assert submission.kind == "hoaks" and submission.category is None
+    assert submission.circulated_on == "Grup WhatsApp RT 02"
+    assert submission.link == "https://bantuan-palsu.example/daftar"
+    assert submission.photo and submission.submitter_phone == ""
+
+
+def test_the_photo_is_stored_as_webp_renditions_without_metadata(client, village, category):
+    send(client, village, category, photo=jpeg(gps=True))
+
+    submission = Submission.objects.get()
+    for field, width in [(submission.photo_480, 480), (submission.photo, 1280)]:
+        with Image.open(field.path) as image:
+            assert image.format == "WEBP" and image.width == width
+            assert not image.getexif() and "exif" not in image.info
+        assert b"PhoneMaker" not in field.read()
+    assert "jalan" not in submission.photo.name
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (
+            lambda: SimpleUploadedFile("foto.jpg", b"bukan foto " * 100),
+            "Berkas ini bukan gambar yang sah.",
+        ),
+        (
+            lambda: SimpleUploadedFile("besar.jpg", jpeg().read() + b"\0" * (9 * MB)),
+            "Ukuran berkas lebih dari 8 MB.",
+        ),
+    ],
+    ids=["not-an-image", "too-large"],
+)
+def test_a_bad_photo_is_refused_in_indonesian_and_the_text_is_kept(
+    client, village, category, upload, message
+):
+    response = send(client, village, category, photo=upload())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert indonesian("Choose another photo. Everything else you typed is kept.") in html
+    assert "Jalan tanah dari dusun 3 ke SD berlubang" in html
+    assert 'value="Jalan menuju sekolah rusak"' in html
+    assert not Submission.objects.exists()
+
+
+def test_a_decompression_bomb_is_refused(client, village, category):
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, format="PNG")
+    bomb = SimpleUploadedFile("peta.png", buffer.getvalue(), content_type="image/png")
+
+    response = send(client, village, category, photo=bomb)
+
+    assert "Resolusi gambar terlalu besar (paling banyak 40 megapiksel)." in (
+        response.content.decode()
+    )
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        (
+            {"submitter_phone": "", "submitter_email": ""},
+            "Give a phone number or an email address.",
+        ),
+        ({"accept_privacy": None}, "Please read and accept the privacy notice."),
+        ({"village": "99.99.99.9999"}, None),
+        ({"text": "x" * 3001}, None),
+    ],
+    ids=["no-contact", "privacy-not-accepted", "village-outside-area", "text-too-long"],
+)
+def test_incomplete_forms_are_refused_and_keep_the_typing(
+    client, village, category, overrides, field_message
+):
+    response = send(client, village, category, **overrides)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    if field_message:
+        assert indonesian(field_message) in html
+    assert 'value="Jalan menuju sekolah rusak"' in html
+    assert not Submission.objects.exists()
+
+
+def test_the_honeypot_refuses_bots(client, village, category):
+    response = send(client, village, category, website="http://spam.example")
+
+    assert response.status_code == 200
+    assert indonesian("This submission cannot be accepted.") in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_the_same_text_from_the_same_contact_within_a_day_is_a_duplicate(client, village, category):
+    send(client, village, category)
+    response = send(
+        client,
+        village,
+        category,
+        submitter_email="",
+        text="  JALAN tanah dari dusun 3 ke SD berlubang dan licin saat hujan. ",
+    )
+    different = send(client, village, category, text="Jembatan kayu di dusun 2 lapuk.")
+
+    assert "Anda sudah mengirim tulisan yang sama hari ini." in response.content.decode()
+    assert Submission.objects.count() == 2
+    assert different.status_code == 302
+
+
+def test_the_text_is_stored_plain_and_always_shown_escaped(client, village, category, staff_user):
+    send(client, village, category, title="<b>Jalan</b>", text='<script>alert("x")</script>\x07')
+
+    submission = Submission.objects.get()
+    assert submission.text == '<script>alert("x")</script>'
+    html = Client()
+    html.force_login(staff_user)
+    page = html.get(reverse("aspirations:handle-detail", args=[submission.pk])).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert "&lt;b&gt;Jalan&lt;/b&gt;" in page
+
+
+def test_a_logged_in_resident_finds_the_form_filled_in(client_as, village):
+    resident = UserFactory(name="Dewi Lestari", email="dewi@warga.test", phone="+6281311112222")
+
+    html = client_as(resident).get(reverse("aspirations:submit")).content.decode()
+
+    assert 'value="Dewi Lestari"' in html and 'value="dewi@warga.test"' in html
+    assert 'value="+6281311112222"' in html
+
+
+def test_the_village_can_be_chosen_by_a_link(client, village):
+    html = client.get(reverse("aspirations:report-hoax") + f"?desa={village.code}").content.decode()
+
+    assert f'<option value="{village.code}" selected>' in html
+
+
+def test_the_form_is_csrf_protected(village, category):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("aspirations:submit"), aspiration_data(village, category))
+
+    assert response.status_code == 403
+    assert not Submission.objects.exists()
+
+
+def test_a_burst_of_20_from_one_address_is_cut_off_after_the_limit(client, village, category):
+    responses = [
+        send(
+            client,
+            village,
+            category,
+            title=f"Usulan nomor {number}",
+            text=f"Isi usulan warga nomor {number} tentang jalan desa.",
+            submitter_phone=f"08127000{number:04d}",
+            submitter_email=f"warga{number}@warga.test",
+        )
+        for number in range(20)
+    ]
+
+    statuses = [response.status_code for response in responses]
+    assert statuses == [302] * 10 + [429] * 10
+    refused = responses[-1].content.decode()
+    assert "Terlalu banyak kiriman" in refused
+    assert "Isi usulan warga nomor 19 tentang jalan desa." in refused
+    assert 'value="Usulan nomor 19"' in refused
+    stored = Submission.objects.order_by("id")
+    assert [s.title for s in stored] == [f"Usulan nomor {n}" for n in range(10)]
+    assert [s.text for s in stored] == [
+        f"Isi usulan warga nomor {n} tentang jalan desa." for n in range(10)
+    ]
+    assert [s.submitter_email for s in stored] == [f"warga{n}@warga.test" for n in range(10)]
+    assert all(s.changes.count() == 1 for s in stored)
+
+
+def test_one_contact_is_limited_even_from_many_addresses(village, category):
+    statuses = []
+    for number in range(7):
+        client = Client(REMOTE_ADDR=f"10.0.0.{number + 1}")
+        statuses.append(
+            send(client, village, category, text=f"Usulan berbeda nomor {number}.").status_code
+        )
+
+    assert statuses == [302] * 5 + [429] * 2
+    assert Submission.objects.count() == 5

@@ -1,0 +1,165 @@
+import io
+import os
+import re
+
+from django.core import mail
+from PIL import Image
+from playwright.sync_api import expect
+
+from aspirations.models import Category, Submission
+from aspirations.services import submission_create
+from groups.models import Membership
+from tests.browser.conftest import PHONE, assert_fits_the_screen, log_in
+from tests.conftest import PASSWORD
+from tests.factories import (
+    DistrictFactory,
+    KimFactory,
+    MembershipFactory,
+    UserFactory,
+    VillageFactory,
+)
+
+PHONE_NUMBER = "0812 3456 7890"
+EMAIL = "rudi.warga@contoh.test"
+
+
+def phone(new_context):
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def road_photo(tmp_path):
+    """A JPEG like a phone's, with a GPS position in its EXIF."""
+    exif = Image.Exif()
+    exif[0x8825] = {1: "S", 2: (2.0, 55.0, 12.0), 3: "E", 4: (103.0, 50.0, 6.0)}
+    path = tmp_path / "jalan-rusak.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (120, 90, 60)).save(buffer, format="JPEG", exif=exif)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def shot(page, tmp_path, name):
+    """A full-page screenshot to look at (ASPIRATION_SHOTS=dir keeps them there)."""
+    folder = os.environ.get("ASPIRATION_SHOTS") or str(tmp_path)
+    page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+def assert_no_contact(html):
+    for private in ("0812 3456 7890", "+6281234567890", "081234567890", EMAIL):
+        assert private not in html
+
+
+def test_villager_sends_an_aspiration_kim_and_staff_answer_and_it_is_public(
+    live, phone_page, new_context, staff_user, tmp_path
+):
+    Category.objects.get_or_create(slug="infrastruktur", defaults={"name": "Infrastruktur"})
+    sekayu = DistrictFactory(name="Sekayu")
+    bailangu = VillageFactory(name="Bailangu", district=sekayu)
+    kim = KimFactory(name="KIM Bailangu", village=bailangu)
+    MembershipFactory(
+        kim=kim,
+        role=Membership.Role.CHAIR,
+        user=UserFactory(name="Ani Lestari", email="ani@kim.test"),
+    )
+    elsewhere = submission_create(
+        kind=Submission.Kind.ASPIRATION,
+        data={
+            "category": Category.objects.get(slug="infrastruktur"),
+            "title": "Jembatan desa lain",
+            "text": "Jembatan kayu lapuk.",
+            "village": VillageFactory(name="Sungai Lilin", district=DistrictFactory()),
+            "submitter_name": "Warga lain",
+            "submitter_phone": "081399998888",
+        },
+    )
+
+    # A villager, logged out, sends an aspiration with a photo from the home page.
+    page = phone_page
+    page.goto(live + "/")
+    page.get_by_role("link", name="Sampaikan aspirasi").first.click()
+    page.get_by_label("Kategori").select_option(label="Infrastruktur")
+    page.get_by_label("Judul").fill("Jalan menuju SD Bailangu rusak parah")
+    page.get_by_role("textbox", name="Aspirasi Anda").fill(
+        "Jalan tanah dari dusun 3 ke SD berlubang dan licin saat hujan."
+    )
+    page.get_by_label("Foto (tidak wajib)").set_input_files(str(road_photo(tmp_path)))
+    page.get_by_role("combobox", name=re.compile(r"^Desa")).select_option(label="Bailangu")
+    page.get_by_label("Nama Anda").fill("Rudi Hartono")
+    page.get_by_label("Nomor WhatsApp atau telepon").fill(PHONE_NUMBER)
+    page.get_by_role("textbox", name="Email").fill(EMAIL)
+    page.get_by_label(re.compile("Saya sudah membaca pemberitahuan privasi")).check()
+    assert_fits_the_screen(page)
+    shot(page, tmp_path, "1-form")
+    page.get_by_role("button", name="Kirim").click()
+
+    expect(page.get_by_role("heading", name="Terima kasih, kiriman Anda terkirim")).to_be_visible()
+    code = page.locator("[data-code]").inner_text().strip()
+    submission = Submission.objects.get(title="Jalan menuju SD Bailangu rusak parah")
+    assert code == submission.display_code
+    assert submission.photo.name.endswith(".webp")
+    assert any(code in message.body and message.to == [EMAIL] for message in mail.outbox)
+    assert_fits_the_screen(page)
+    shot(page, tmp_path, "2-code")
+    page.get_by_role("link", name="Pantau sekarang").click()
+    expect(page.get_by_text("Diterima", exact=True)).to_be_visible()
+
+    # The manager of the village's KIM sees it, but not another village's submission.
+    manager_page = phone(new_context)
+    log_in(manager_page, live, "ani@kim.test", PASSWORD)
+    manager_page.goto(live + "/aspirasi/kelola/")
+    expect(
+        manager_page.get_by_role("link", name="Jalan menuju SD Bailangu rusak parah")
+    ).to_be_visible()
+    expect(manager_page.get_by_text("Jembatan desa lain")).to_have_count(0)
+    assert_fits_the_screen(manager_page)
+    response = manager_page.goto(live + f"/aspirasi/kelola/{elsewhere.pk}/")
+    assert response.status == 404
+
+    # Staff see it too, forward it to an office and answer it.
+    staff_page = phone(new_context)
+    log_in(staff_page, live, staff_user.email, PASSWORD)
+    staff_page.goto(live + "/aspirasi/kelola/")
+    expect(staff_page.get_by_text("Jembatan desa lain")).to_be_visible()
+    staff_page.get_by_role("link", name="Jalan menuju SD Bailangu rusak parah").click()
+    staff_page.get_by_label("OPD tujuan penerusan").fill("Dinas PUPR")
+    staff_page.get_by_role("button", name="Teruskan", exact=True).click()
+    expect(
+        staff_page.get_by_text("Tersimpan: kiriman kini berstatus “Diteruskan”.")
+    ).to_be_visible()
+    staff_page.get_by_label("Tanggapan publik").fill(
+        "Dinas PUPR menjadwalkan penimbunan jalan ini pekan depan."
+    )
+    staff_page.get_by_role("button", name="Terbitkan tanggapan").click()
+    expect(
+        staff_page.get_by_text("Tersimpan: kiriman kini berstatus “Ditanggapi”.")
+    ).to_be_visible()
+    assert_fits_the_screen(staff_page)
+    shot(staff_page, tmp_path, "3-staff")
+
+    # The villager's tracking page and the public list show the answer, and no contact.
+    page.goto(live + "/aspirasi/lacak/")
+    page.get_by_label("Kode lacak").fill(code.lower())
+    page.get_by_role("button", name="Tampilkan status").click()
+    expect(
+        page.get_by_text("Dinas PUPR menjadwalkan penimbunan jalan ini pekan depan.")
+    ).to_be_visible()
+    expect(page.get_by_text("Ditanggapi", exact=True)).to_be_visible()
+    assert_no_contact(page.content())
+    assert_fits_the_screen(page)
+    shot(page, tmp_path, "4-track")
+
+    page.goto(live + "/aspirasi/")
+    expect(
+        page.get_by_text("Dinas PUPR menjadwalkan penimbunan jalan ini pekan depan.")
+    ).to_be_visible()
+    assert_no_contact(page.content())
+    assert_fits_the_screen(page)
+    shot(page, tmp_path, "5-list")
+    page.get_by_role("link", name="Baca selengkapnya").first.click()
+    expect(page.get_by_role("heading", name="Jalan menuju SD Bailangu rusak parah")).to_be_visible()
+    expect(page.get_by_text("Dikirim oleh Rudi Hartono")).to_be_visible()
+    assert_no_contact(page.content())
+    assert_fits_the_screen(page)
+    shot(page, tmp_path, "6-detail")
