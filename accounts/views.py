@@ -9,7 +9,7 @@ from accounts.services import user_update_profile
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    """The member area: a person's own account, and later their KIMs, posts and trainings."""
+    """The member area: a person's own account, KIMs, posts, trainings and certificates."""
 
     template_name = "accounts/dashboard.html"
 
@@ -17,12 +17,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         from groups.permissions import can_write_post, is_dinkominfo_staff
         from groups.selectors import membership_list_for_user
         from news.selectors import post_count_waiting_for_review
+        from trainings.selectors import registration_list_for_user
 
         user = self.request.user
         memberships = membership_list_for_user(user=user)
         staff = is_dinkominfo_staff(user)
         return super().get_context_data(
             memberships=memberships,
+            registrations=registration_list_for_user(user=user),
             is_dinkominfo_staff=staff,
             pending_post_count=post_count_waiting_for_review() if staff else None,
             # Members of an active KIM, and staff, write news.

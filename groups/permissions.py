@@ -142,6 +142,27 @@ def _manager_roles():
     return Membership.MANAGER_ROLES
 
 
+# --- Trainings ------------------------------------------------------------------------------
+
+
+def can_manage_trainings(user) -> bool:
+    """Create and edit trainings, add and import participants, check people in, export lists."""
+    return is_dinkominfo_staff(user)
+
+
+def can_register_for_training(user) -> bool:
+    """Any logged-in resident registers themself (whether the training admits their category
+    and has room is the training's rule, answered by ``trainings.services``)."""
+    return is_resident(user)
+
+
+def can_view_registration(user, registration) -> bool:
+    """A registration, its ticket and its certificate: its own person and staff only."""
+    if not is_resident(user):
+        return False
+    return registration.user_id == user.pk or is_dinkominfo_staff(user)
+
+
 # --- Aspirations and hoax reports -----------------------------------------------------------
 
 

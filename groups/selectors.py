@@ -80,9 +80,11 @@ def kim_activity_list(*, quiet_days: int | None = None) -> QuerySet[Kim]:
     """KIMs of the area with their activity: members, waiting requests, news and last activity.
 
     Last activity is the latest of a change to the KIM or one of its memberships and its latest
-    published post (trainings will add to it). With ``quiet_days``, only KIMs quiet that long.
+    published post. ``trained_this_year`` counts the KIM's people who attended a training that
+    started this year. With ``quiet_days``, only KIMs quiet that long.
     """
     from news.models import Post
+    from trainings.selectors import trained_count_subquery
 
     published = Post.objects.filter(kim=OuterRef("pk"), status=Post.Status.PUBLISHED)
     since = timezone.now() - timedelta(days=90)
@@ -108,6 +110,7 @@ def kim_activity_list(*, quiet_days: int | None = None) -> QuerySet[Kim]:
                 ),
                 0,
             ),
+            trained_this_year=trained_count_subquery(year=timezone.localdate().year),
         )
         .annotate(
             last_activity=Greatest(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kim_portal import views
 from news.sitemaps import SITEMAPS
 from news.views import public as news_public
+from trainings.views import public as trainings_public
 
 admin.site.site_header = "KIM Portal — Dinkominfo"
 admin.site.site_title = "KIM Portal — Dinkominfo"
@@ -40,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("berita/", include("news.urls")),
     path("aspirasi/", include("aspirations.urls")),
     path("cari/", news_public.SearchView.as_view(), name="search"),
+    path("pelatihan/", include("trainings.urls")),
+    path("sertifikat/<str:code>/", trainings_public.certificate_verify, name="certificate-verify"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from news.selectors import post_list_home
 from regions.selectors import region_area_parts, region_area_root
 from regions.views import region_child_kind
+from trainings.selectors import training_list_home
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ def robots_txt(request):
 
 
 class HomeView(TemplateView):
-    """Featured and latest news, and the parts of the area to jump to one's own."""
+    """Featured and latest news, upcoming trainings, and the parts of the area to jump to
+    one's own."""
 
     template_name = "home.html"
 
@@ -48,5 +50,9 @@ class HomeView(TemplateView):
         area = region_area_root()
         children = region_area_parts()
         return super().get_context_data(
-            children=children, child_kind=region_child_kind(area), **post_list_home(), **kwargs
+            children=children,
+            child_kind=region_child_kind(area),
+            upcoming_trainings=training_list_home(),
+            **post_list_home(),
+            **kwargs,
         )

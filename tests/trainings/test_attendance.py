@@ -1,0 +1,199 @@
+"""Check-in per day, certificates, reminders and the spreadsheet import."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
+from openpyxl import Workbook
+
+from tests.factories import DistrictFactory, KimFactory, UserFactory
+from tests.trainings.factories import RegistrationFactory, TrainingFactory
+from trainings.forms import ParticipantImportForm
+from trainings.models import Attendance, Registration, Training
+from trainings.services import (
+    attendance_check_in,
+    certificate_issue,
+    participants_import,
+    reminders_send,
+    training_finish,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_check_in_once_per_day(training, staff_user):
+    registration = RegistrationFactory(training=training)
+
+    first = attendance_check_in(
+        registration=registration, day=training.start_date, actor=staff_user
+    )
+    again = attendance_check_in(
+        registration=registration, day=training.start_date, actor=staff_user
+    )
+
+    assert first == again and first.checked_in_by == staff_user
+    assert registration.attendances.count() == 1
+
+
+def test_only_staff_check_in(training):
+    registration = RegistrationFactory(training=training)
+
+    with pytest.raises(PermissionDenied):
+        attendance_check_in(
+            registration=registration, day=training.start_date, actor=registration.user
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_the_waiting_list_and_other_days_are_not_checked_in(training, staff_user):
+    waiting = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
+    confirmed = RegistrationFactory(training=training)
+
+    with pytest.raises(ValidationError):
+        attendance_check_in(registration=waiting, day=training.start_date, actor=staff_user)
+    with pytest.raises(ValidationError):
+        attendance_check_in(
+            registration=confirmed, day=training.end_date + timedelta(days=1), actor=staff_user
+        )
+    assert not Attendance.objects.exists()
+
+
+def attend(registration, days, staff):
+    for day in days:
+        attendance_check_in(registration=registration, day=day, actor=staff)
+
+
+def test_a_certificate_needs_every_day_unless_staff_set_a_threshold(training, staff_user):
+    today = timezone.localdate()
+    Training.objects.filter(pk=training.pk).update(
+        start_date=today - timedelta(days=1), end_date=today
+    )
+    training.refresh_from_db()
+    full = RegistrationFactory(training=training)
+    half = RegistrationFactory(training=training)
+    attend(full, training.days, staff_user)
+    attend(half, training.days[:1], staff_user)
+
+    with pytest.raises(ValidationError):  # its last day is not over and staff did not finish it
+        certificate_issue(registration=full, actor=full.user)
+    training_finish(training=training, actor=staff_user)
+
+    issued = certificate_issue(registration=full, actor=full.user)
+    assert issued.certificate_code.startswith("S-")
+    assert certificate_issue(registration=full, actor=full.user).certificate_code == (
+        issued.certificate_code
+    )
+    with pytest.raises(ValidationError) as caught:
+        certificate_issue(registration=half, actor=half.user)
+    assert caught.value.code == "not_earned"
+
+    Training.objects.filter(pk=training.pk).update(min_days_attended=1)
+    half.refresh_from_db()
+    assert certificate_issue(registration=half, actor=half.user).certificate_code
+
+
+def test_nobody_takes_someone_elses_certificate(training, staff_user):
+    registration = RegistrationFactory(training=training)
+
+    with pytest.raises(PermissionDenied):
+        certificate_issue(registration=registration, actor=UserFactory())
+
+
+def test_reminders_go_once_the_day_before(django_capture_on_commit_callbacks):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    training = TrainingFactory(start_date=tomorrow, end_date=tomorrow)
+    RegistrationFactory(training=training, user=UserFactory(email="besok@contoh.test"))
+    RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
+    RegistrationFactory(training=TrainingFactory())  # next week: not yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_training_reminders", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send() == 0
+
+    [email] = mail.outbox
+    assert email.to == ["besok@contoh.test"]
+    assert email.subject == f"Besok: {training.title}"
+    assert "dimulai besok" in email.body
+
+
+def xlsx(rows):
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile("peserta.xlsx", out.getvalue())
+
+
+def import_form(upload):
+    form = ParticipantImportForm(files={"file": upload})
+    form.is_valid()
+    return form
+
+
+def test_import_from_xlsx_adds_invitees_and_waitlists_beyond_capacity(training, staff_user):
+    training.capacity = 2
+    training.save()
+    DistrictFactory(name="Sekayu")
+    KimFactory(name="KIM Bailangu")
+    form = import_form(
+        xlsx(
+            [
+                ["nama", "email", "kategori", "instansi", "kecamatan", "kim"],
+                ["Rina Utami", "rina@contoh.test", "OPD", "Dinas Kesehatan", "Sekayu", ""],
+                ["Tono Purba", "", "pers", "Harian Sumsel", "", ""],
+                ["Lia Aulia", "", "KIM", "", "", "KIM Bailangu"],
+            ]
+        )
+    )
+    assert form.is_valid(), form.errors
+
+    added = participants_import(training=training, actor=staff_user, rows=form.rows)
+
+    assert [(r.name, r.status) for r in added] == [
+        ("Rina Utami", Registration.Status.CONFIRMED),
+        ("Tono Purba", Registration.Status.CONFIRMED),
+        ("Lia Aulia", Registration.Status.WAITLISTED),
+    ]
+    lia = training.registrations.get(name="Lia Aulia")
+    assert lia.kim.name == "KIM Bailangu" and lia.institution == "KIM Bailangu"
+    assert training.registrations.get(name="Rina Utami").district.name == "Sekayu"
+
+
+def test_a_bad_row_names_its_line_and_imports_nothing(training):
+    upload = SimpleUploadedFile(
+        "peserta.csv",
+        b"nama;kategori;kecamatan\nRina Utami;opd;\n;pers;\nTono;wartawan;Atlantis\n",
+    )
+
+    form = import_form(upload)
+
+    assert not form.is_valid()
+    assert form.errors["file"] == [
+        "Baris 3: nama belum diisi",
+        "Baris 4: kategori “wartawan” tidak dikenal; kecamatan “Atlantis” tidak dikenal",
+    ]
+    assert not training.registrations.exists()
+
+
+def test_an_import_row_already_registered_stops_the_import(training, staff_user):
+    person = UserFactory(email="sudah@contoh.test")
+    RegistrationFactory(training=training, user=person)
+    form = import_form(
+        SimpleUploadedFile(
+            "p.csv", b"nama,email,kategori\nBaru,,umum\nSudah,sudah@contoh.test,umum\n"
+        )
+    )
+    assert form.is_valid()
+
+    with pytest.raises(ValidationError) as caught:
+        participants_import(training=training, actor=staff_user, rows=form.rows)
+
+    assert caught.value.messages == ["Baris 3: sudah terdaftar"]
+    assert training.registrations.count() == 1

@@ -1,0 +1,402 @@
+"""Training pages: public list and detail, registering, tickets, check-in, sheets, exports."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from tests.factories import DistrictFactory, UserFactory
+from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingFactory
+from trainings.models import Material, ParticipantCategory, Registration, Training
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_upcoming_and_past_but_no_drafts(client):
+    today = timezone.localdate()
+    TrainingFactory(title="Pelatihan Mendatang")
+    TrainingFactory(
+        title="Pelatihan Lalu",
+        start_date=today - timedelta(days=30),
+        end_date=today - timedelta(days=29),
+        status=Training.Status.FINISHED,
+    )
+    TrainingFactory(title="Pelatihan Draf", status=Training.Status.DRAFT)
+
+    response = client.get("/pelatihan/")
+
+    assert response.status_code == 200
+    assert [t.title for t in response.context["upcoming"]] == ["Pelatihan Mendatang"]
+    assert [t.title for t in response.context["past"]] == ["Pelatihan Lalu"]
+    assert "Pelatihan Draf" not in response.content.decode()
+
+
+def test_a_draft_has_no_public_page(client):
+    draft = TrainingFactory(status=Training.Status.DRAFT)
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(reverse("trainings:training-ics", args=[draft.slug])).status_code == 404
+
+
+def test_detail_shows_agenda_by_day_speakers_seats_and_login_reason(client, training):
+    RegistrationFactory.create_batch(3, training=training)
+
+    response = client.get(training.get_absolute_url())
+
+    html = response.content.decode()
+    assert "Hari ke-1" in html and "Hari ke-2" in html
+    assert "Dasar-dasar menulis berita" in html and "KIM dan kehumasan" in html
+    assert "Amrullah" in html and "Kabid Komunikasi Publik" in html
+    assert "Sisa 27 dari 30" in html
+    assert "Masuk untuk mendaftar" in html
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"status": Training.Status.CLOSED}, "Pendaftaran sudah ditutup."),
+        ({"status": Training.Status.CANCELLED}, "Pelatihan ini dibatalkan."),
+        ({"categories": [ParticipantCategory.KIM]}, "Pelatihan ini hanya untuk: KIM."),
+    ],
+)
+def test_detail_says_why_one_cannot_register(client_as, training, change, reason):
+    for field, value in change.items():
+        setattr(training, field, value)
+    training.save()
+
+    html = client_as(UserFactory()).get(training.get_absolute_url()).content.decode()
+
+    assert reason in html
+    assert reverse("trainings:register", args=[training.slug]) not in html
+
+
+def test_a_full_training_offers_the_waiting_list(client_as, training):
+    training.capacity = 2
+    training.save()
+    RegistrationFactory.create_batch(2, training=training)
+
+    html = client_as(UserFactory()).get(training.get_absolute_url()).content.decode()
+
+    assert "Masuk daftar tunggu" in html and "Sisa 0 dari 2" in html
+
+
+def test_register_form_is_prefilled_and_one_post_registers(client_as, training, kim_member):
+    client = client_as(kim_member)
+    url = reverse("trainings:register", args=[training.slug])
+
+    form = client.get(url).context["form"]
+    assert form.initial["category"] == ParticipantCategory.KIM
+    assert form.initial["institution"] == "KIM Bailangu"
+    assert form.initial["phone"] == "081234567890"
+
+    response = client.post(
+        url,
+        {
+            "category": "kim",
+            "kim": form.initial["kim"].pk,
+            "institution": "KIM Bailangu",
+            "position": "Sekretaris",
+            "phone": "081234567890",
+        },
+    )
+
+    registration = Registration.objects.get(user=kim_member)
+    assert response.status_code == 302 and response.url == registration.get_absolute_url()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.position == "Sekretaris"
+
+
+def test_register_needs_login(client, training):
+    response = client.get(reverse("trainings:register", args=[training.slug]))
+
+    assert response.status_code == 302 and "/akun/login/" in response.url
+
+
+def test_ticket_shows_code_and_qr_to_its_owner_only(client_as, training, staff_user):
+    registration = RegistrationFactory(training=training)
+    url = registration.get_absolute_url()
+
+    html = client_as(registration.user).get(url).content.decode()
+    assert registration.code in html
+    assert "<svg" in html and "<script" not in html
+    assert client_as(staff_user).get(url).status_code == 200
+    assert client_as(UserFactory()).get(url).status_code == 404
+
+
+def test_cancel_is_post_only_and_only_for_the_owner(client_as, training):
+    registration = RegistrationFactory(training=training)
+    url = reverse("trainings:cancel", args=[registration.code])
+
+    assert client_as(registration.user).get(url).status_code == 405
+    assert client_as(UserFactory()).post(url).status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+    response = client_as(registration.user).post(url)
+
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+
+
+def test_check_in_page_is_for_staff_only_and_checks_in_on_post(
+    client, client_as, training, staff_user
+):
+    registration = RegistrationFactory(training=training)
+    url = reverse("trainings:check-in", args=[registration.code])
+    day = training.start_date.isoformat()
+
+    assert client.get(url).status_code == 302
+    assert client_as(registration.user).get(url).status_code == 404
+    assert client_as(registration.user).post(url, {"day": day}).status_code == 404
+    assert not registration.attendances.exists()
+
+    staff = client_as(staff_user)
+    assert registration.name in staff.get(url).content.decode()
+    response = staff.post(url, {"day": day})
+
+    assert response.status_code == 302
+    assert list(registration.attendances.values_list("date", flat=True)) == [training.start_date]
+
+
+def test_attendance_page_searches_by_name_and_marks_who_is_present(client_as, training, staff_user):
+    present = RegistrationFactory(training=training, name="Rina Utami")
+    RegistrationFactory(training=training, name="Tono Purba")
+    present.attendances.create(date=training.start_date)
+    url = reverse("trainings:attendance", args=[training.slug, training.start_date.isoformat()])
+
+    response = client_as(staff_user).get(url, {"q": "rina"})
+
+    assert [r.name for r in response.context["registrations"]] == ["Rina Utami"]
+    assert response.context["registrations"][0].present
+    assert "1 dari 2 hadir" in response.content.decode()
+    assert client_as(UserFactory()).get(url).status_code == 403
+
+
+def test_attendance_sheet_lists_participants_with_a_signature_column(
+    client_as, training, staff_user
+):
+    RegistrationFactory(training=training, name="Rina Utami", institution="Dinas Kesehatan")
+    RegistrationFactory(training=training, name="Ditunggu", status=Registration.Status.WAITLISTED)
+    url = reverse("trainings:attendance-sheet", args=[training.slug, training.end_date.isoformat()])
+
+    html = client_as(staff_user).get(url).content.decode()
+
+    assert "DAFTAR HADIR" in html and "Tanda tangan" in html
+    assert "Rina Utami" in html and "Dinas Kesehatan" in html and "Ditunggu" not in html
+
+
+def test_exports_open_as_csv_and_xlsx(client_as, training, staff_user):
+    district = DistrictFactory(name="Sekayu")
+    rina = RegistrationFactory(training=training, name="Rina Utami", district=district)
+    rina.attendances.create(date=training.start_date)
+    RegistrationFactory(training=training, name="Tono Purba", status="menunggu")
+    client = client_as(staff_user)
+
+    response = client.get(reverse("trainings:export", args=[training.slug, "peserta", "xlsx"]))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("No.", "Kode tiket", "Nama")
+    assert {row[2] for row in rows[1:]} == {"Rina Utami", "Tono Purba"}
+    assert ("Rina Utami", "Sekayu") in {(row[2], row[6]) for row in rows[1:]}
+
+    response = client.get(reverse("trainings:export", args=[training.slug, "rekap", "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][4].startswith("Hari ke-1") and rows[0][-2] == "Hari hadir"
+    assert rows[1][1] == "Rina Utami" and rows[1][4] == "hadir" and rows[1][5] == ""
+    assert len(rows) == 2  # the waiting list is not in the attendance recap
+
+    assert (
+        client_as(UserFactory())
+        .get(reverse("trainings:export", args=[training.slug, "peserta", "csv"]))
+        .status_code
+        == 403
+    )
+
+
+def test_manage_page_counts_by_category_and_district(client_as, training, staff_user):
+    sekayu = DistrictFactory(name="Sekayu")
+    RegistrationFactory.create_batch(2, training=training, category="opd", district=sekayu)
+    RegistrationFactory(training=training, category="pers")
+
+    response = client_as(staff_user).get(training.get_manage_url())
+
+    assert ("Perangkat daerah (OPD)", 2) in response.context["by_category"]
+    assert ("Sekayu", 2) in response.context["by_district"]
+
+
+def test_staff_add_a_participant_from_the_phone_form(client_as, training, staff_user):
+    response = client_as(staff_user).post(
+        reverse("trainings:participant-add", args=[training.slug]),
+        {"name": "Pak Lurah", "category": "kecamatan", "institution": "Kelurahan Kayu Ara"},
+    )
+
+    assert response.status_code == 302
+    assert training.registrations.get().name == "Pak Lurah"
+
+
+def test_import_page_reports_bad_lines_and_keeps_nothing(client_as, training, staff_user):
+    upload = ContentFile(b"nama,kategori\nRina,opd\nTono,astronot\n", name="peserta.csv")
+
+    response = client_as(staff_user).post(
+        reverse("trainings:participant-import", args=[training.slug]), {"file": upload}
+    )
+
+    assert response.status_code == 200
+    assert "Baris 3: kategori “astronot” tidak dikenal" in response.content.decode()
+    assert not training.registrations.exists()
+
+
+def test_certificate_download_and_public_verification(client, client_as, staff_user):
+    start = timezone.localdate() - timedelta(days=5)
+    training = TrainingFactory(start_date=start, end_date=start + timedelta(days=1))
+    registration = RegistrationFactory(training=training, name="Ani Lestari")
+    for day in training.days:
+        registration.attendances.create(date=day)
+    url = reverse("trainings:certificate", args=[registration.code])
+
+    assert client_as(UserFactory()).post(url).status_code == 404
+    response = client_as(registration.user).post(url)
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    registration.refresh_from_db()
+    verify = client.get(f"/sertifikat/{registration.certificate_code}/")
+    assert verify.status_code == 200
+    html = verify.content.decode()
+    assert "Sertifikat ini asli." in html and "Ani Lestari" in html and training.title in html
+    assert client.get("/sertifikat/S-PALSU123/").status_code == 404
+
+
+def test_participants_only_materials(client, client_as, training, staff_user):
+    public = Material.objects.create(
+        training=training,
+        title="Jadwal",
+        file=ContentFile(b"%PDF-1.4 j", name="j.pdf"),
+        is_public=True,
+    )
+    private = Material.objects.create(
+        training=training, title="Modul", file=ContentFile(b"%PDF-1.4 m", name="m.pdf")
+    )
+    registration = RegistrationFactory(training=training)
+
+    assert client.get(public.get_absolute_url()).status_code == 200
+    assert client.get(private.get_absolute_url()).status_code == 302
+    assert client_as(UserFactory()).get(private.get_absolute_url()).status_code == 403
+    response = client_as(registration.user).get(private.get_absolute_url())
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 m"
+    assert "Modul" not in client.get(training.get_absolute_url()).content.decode()
+    assert not private.file.path.startswith(
+        str(__import__("django.conf").conf.settings.MEDIA_ROOT) + "/"
+    )
+
+
+def test_calendar_feed_lists_every_public_training(client, training):
+    other = TrainingFactory(title="Literasi Digital")
+    TrainingFactory(status=Training.Status.DRAFT, title="Rahasia")
+
+    response = client.get("/pelatihan/kalender.ics")
+
+    assert response["Content-Type"].startswith("text/calendar")
+    summaries = {str(e["summary"]) for e in Calendar.from_ical(response.content).walk("VEVENT")}
+    assert any(training.title in s for s in summaries)
+    assert any(other.title in s for s in summaries)
+    assert not any("Rahasia" in s for s in summaries)
+
+
+def test_dashboard_lists_my_registrations_and_certificates(client_as, training):
+    mine = RegistrationFactory(training=training)
+    RegistrationFactory(training=TrainingFactory(title="Pelatihan Orang Lain"))
+
+    html = client_as(mine.user).get(reverse("accounts:dashboard")).content.decode()
+
+    assert training.title in html and "Pelatihan Orang Lain" not in html
+    assert mine.get_absolute_url() in html
+
+
+def test_sitemap_lists_public_trainings(client, training):
+    draft = TrainingFactory(status=Training.Status.DRAFT)
+
+    xml = client.get("/sitemap-pelatihan.xml").content.decode()
+
+    assert training.get_absolute_url() in xml and draft.get_absolute_url() not in xml
+
+
+# --- Query counts do not grow with participants ------------------------------------------
+
+
+def grow(training, count):
+    for _ in range(count):
+        registration = RegistrationFactory(training=training)
+        registration.attendances.create(date=training.start_date)
+
+
+def count_queries(client, url, *, build, max_queries):
+    """The page costs the same queries with 1 and with 11 rows (after a first request that
+    fills the caches)."""
+    build(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    build(10)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(small) == len(large) <= max_queries, [q["sql"] for q in large.captured_queries]
+
+
+def test_list_query_count_is_constant(client):
+    count_queries(
+        client,
+        "/pelatihan/",
+        build=lambda n: [grow(TrainingFactory(), 2) for _ in range(n)],
+        max_queries=6,
+    )
+
+
+def test_detail_query_count_is_constant(client_as, training):
+    user = UserFactory()
+    count_queries(
+        client_as(user),
+        training.get_absolute_url(),
+        build=lambda n: (grow(training, n), SessionFactory.create_batch(n, training=training)),
+        max_queries=10,
+    )
+
+
+def test_staff_pages_query_counts_are_constant(client_as, training, staff_user):
+    client = client_as(staff_user)
+    day = training.start_date.isoformat()
+    for url in [
+        reverse("trainings:attendance", args=[training.slug, day]),
+        reverse("trainings:attendance-sheet", args=[training.slug, day]),
+        training.get_manage_url(),
+        reverse("trainings:export", args=[training.slug, "rekap", "xlsx"]),
+    ]:
+        count_queries(
+            client,
+            url,
+            build=lambda n: grow(training, n),
+            max_queries=12,
+        )
+
+
+def test_home_shows_upcoming_trainings_with_constant_queries(client):
+    today = timezone.localdate()
+    count_queries(
+        client,
+        "/",
+        build=lambda n: [
+            grow(TrainingFactory(start_date=today + timedelta(days=3 + i)), 2) for i in range(n)
+        ],
+        max_queries=12,
+    )
+    html = client.get("/").content.decode()
+    assert "Pelatihan mendatang" in html
+    assert html.count("training-card") == 3

@@ -1,0 +1,188 @@
+"""Dinkominfo's admin for trainings: create and publish a training with its agenda and
+materials. Check-in, attendance and exports are portal pages (``/pelatihan/<slug>/kelola/``)
+that work on a phone; registrations are changed through ``trainings.services`` there."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from kim_portal.uploads import image_to_webp
+from trainings.models import (
+    Attendance,
+    Material,
+    ParticipantCategory,
+    Registration,
+    Session,
+    Training,
+)
+
+
+class TrainingAdminForm(forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        label=_("who may register"),
+        choices=ParticipantCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: everyone."),
+    )
+
+    class Meta:
+        model = Training
+        fields = [
+            "title",
+            "slug",
+            "status",
+            "description",
+            "cover",
+            "start_date",
+            "end_date",
+            "venue_name",
+            "venue_address",
+            "capacity",
+            "categories",
+            "registration_opens_at",
+            "registration_closes_at",
+            "min_days_attended",
+            "contact",
+            "organiser",
+        ]
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 2
+    fields = [
+        "date",
+        "start_time",
+        "end_time",
+        "topic",
+        "speaker_name",
+        "speaker_position",
+        "speaker_institution",
+    ]
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    extra = 1
+    fields = ["title", "file", "is_public", "position"]
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    form = TrainingAdminForm
+    list_display = [
+        "title",
+        "start_date",
+        "end_date",
+        "status",
+        "capacity",
+        "venue_name",
+        "manage_link",
+    ]
+    list_filter = ["status", "start_date"]
+    search_fields = ["title", "venue_name", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "start_date"
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [SessionInline, MaterialInline]
+    actions = ["publish", "close_registration"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "description", "cover"]}),
+        (
+            _("When and where"),
+            {"fields": ["start_date", "end_date", "venue_name", "venue_address"]},
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "capacity",
+                    "categories",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "min_days_attended",
+                    "contact",
+                    "organiser",
+                ]
+            },
+        ),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if "cover" in form.changed_data and obj.cover:
+            obj.cover = image_to_webp(obj.cover, max_side=1600)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("participants"))
+    def manage_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_manage_url(), _("Manage"))
+
+    @admin.action(description=_("Publish selected trainings"))
+    def publish(self, request, queryset):
+        count = queryset.filter(status=Training.Status.DRAFT).update(
+            status=Training.Status.PUBLISHED
+        )
+        self.message_user(
+            request,
+            ngettext("%d training published.", "%d trainings published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Close registration of selected trainings"))
+    def close_registration(self, request, queryset):
+        count = queryset.filter(status=Training.Status.PUBLISHED).update(
+            status=Training.Status.CLOSED
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "Registration closed for %d training.",
+                "Registration closed for %d trainings.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["date", "checked_in_at", "checked_in_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    """Read and correct participants' details; status changes happen on the portal pages."""
+
+    list_display = ["name", "training", "status", "category", "institution", "code", "created_at"]
+    list_filter = ["status", "category", "training"]
+    search_fields = ["name", "email", "code", "institution", "training__title"]
+    list_select_related = ["training"]
+    raw_id_fields = ["user", "kim", "district", "added_by"]
+    readonly_fields = [
+        "training",
+        "code",
+        "status",
+        "certificate_code",
+        "certificate_issued_at",
+        "cancelled_at",
+        "promoted_at",
+        "reminder_sent_at",
+        "added_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [AttendanceInline]
+
+    def has_add_permission(self, request):
+        return False

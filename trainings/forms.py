@@ -1,0 +1,179 @@
+import csv
+import io
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import load_workbook
+
+from groups.models import Kim
+from regions.models import District
+from trainings.models import ParticipantCategory
+
+MAX_IMPORT_ROWS = 2000
+# Spreadsheet columns (Indonesian headers, as staff type them) and the fields they fill.
+IMPORT_COLUMNS = {
+    "nama": "name",
+    "email": "email",
+    "telepon": "phone",
+    "kategori": "category",
+    "instansi": "institution",
+    "jabatan": "position",
+    "kecamatan": "district",
+    "kim": "kim",
+}
+
+
+class RegistrationForm(forms.Form):
+    """One step: the person's own name and email come from their account."""
+
+    category = forms.ChoiceField(label=_("I take part as"))
+    kim = forms.ModelChoiceField(
+        label=_("My KIM"), queryset=Kim.objects.none(), required=False, empty_label=None
+    )
+    institution = forms.CharField(
+        label=_("Institution"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. Kecamatan Sekayu, TP PKK Desa Bailangu, a newspaper"),
+    )
+    position = forms.CharField(label=_("Position"), max_length=150, required=False)
+    phone = forms.CharField(
+        label=_("Phone / WhatsApp"),
+        max_length=20,
+        required=False,
+        help_text=_("For the committee only; never shown publicly."),
+    )
+
+    def __init__(self, *args, categories, kims, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories
+        if kims:
+            self.fields["kim"].queryset = Kim.objects.filter(pk__in=[kim.pk for kim in kims])
+        else:
+            del self.fields["kim"]
+
+
+class ParticipantForm(forms.Form):
+    """Staff add an invited participant."""
+
+    name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone / WhatsApp"), max_length=20, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=ParticipantCategory.choices)
+    institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
+    position = forms.CharField(label=_("Position"), max_length=150, required=False)
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.in_area().order_by("name")
+
+
+class ParticipantImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        help_text=_(
+            "First row: nama, email, telepon, kategori, instansi, jabatan, kecamatan, kim. "
+            "Only nama and kategori are required."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than %(max)d MB.") % {"max": 5})
+        self.rows = participant_rows_from_file(upload)
+        return upload
+
+
+def _table(upload) -> list[list]:
+    name = (upload.name or "").lower()
+    data = upload.read()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except Exception as err:
+            raise ValidationError(_("The file is not a readable XLSX spreadsheet.")) from err
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else "excel"
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _category_value(text: str) -> str | None:
+    wanted = text.strip().lower()
+    for value, label in ParticipantCategory.choices:
+        if wanted in (value, str(label).lower(), value.replace("_", " ")):
+            return value
+    return None
+
+
+def participant_rows_from_file(upload) -> list[dict]:
+    """The rows of a participant spreadsheet as dicts with their line number (``_line``);
+    a ``ValidationError`` names every bad line."""
+    table = _table(upload)
+    if not table:
+        raise ValidationError(_("The file is empty."))
+    header = [str(cell or "").strip().lower() for cell in table[0]]
+    missing = [column for column in ("nama", "kategori") if column not in header]
+    if missing:
+        raise ValidationError(
+            _("The first row must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    if len(table) - 1 > MAX_IMPORT_ROWS:
+        raise ValidationError(_("At most %(max)d rows at once.") % {"max": MAX_IMPORT_ROWS})
+    districts = {d.name.lower(): d for d in District.objects.in_area()}
+    kims = {k.name.lower(): k for k in Kim.objects.public().in_area().select_related("district")}
+    rows, errors = [], []
+    for line, cells in enumerate(table[1:], start=2):
+        values = {
+            IMPORT_COLUMNS[column]: str(
+                cells[i] if i < len(cells) and cells[i] is not None else ""
+            ).strip()
+            for i, column in enumerate(header)
+            if column in IMPORT_COLUMNS
+        }
+        if not any(values.values()):
+            continue
+        problems = []
+        if not values.get("name"):
+            problems.append(gettext("the name is missing"))
+        category = _category_value(values.get("category", ""))
+        if category is None:
+            problems.append(
+                gettext("unknown category “%(value)s”") % {"value": values.get("category", "")}
+            )
+        values["category"] = category or ""
+        district_name = values.pop("district", "")
+        values["district"] = None
+        if district_name:
+            values["district"] = districts.get(district_name.lower()) or districts.get(
+                f"kecamatan {district_name}".lower()
+            )
+            if values["district"] is None:
+                problems.append(gettext("unknown district “%(value)s”") % {"value": district_name})
+        kim_name = values.pop("kim", "")
+        values["kim"] = None
+        if kim_name:
+            values["kim"] = kims.get(kim_name.lower())
+            if values["kim"] is None:
+                problems.append(gettext("unknown KIM “%(value)s”") % {"value": kim_name})
+        if problems:
+            errors.append(
+                gettext("Line %(line)d: %(errors)s") % {"line": line, "errors": "; ".join(problems)}
+            )
+        values["_line"] = line
+        rows.append(values)
+    if errors:
+        raise ValidationError(errors)
+    if not rows:
+        raise ValidationError(_("The file has no participants."))
+    return rows

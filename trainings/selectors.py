@@ -1,0 +1,110 @@
+"""Reads of trainings for public pages, the member area and staff pages."""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from trainings.models import Attendance, Material, Registration, Session, Training
+
+
+def training_list_public() -> QuerySet[Training]:
+    """Published (and closed, finished, cancelled) trainings with their seat counts."""
+    return Training.objects.public().with_seat_counts()
+
+
+def training_list_home(*, limit: int = 3) -> list[Training]:
+    """The next trainings for the home page."""
+    return list(training_list_public().exclude(status=Training.Status.CANCELLED).upcoming()[:limit])
+
+
+def training_get_for_detail(*, slug: str) -> Training:
+    """A public training with its agenda and materials; raises ``Training.DoesNotExist``."""
+    return (
+        training_list_public()
+        .prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.order_by("date", "start_time", "pk")),
+            Prefetch("materials", queryset=Material.objects.order_by("position", "pk")),
+        )
+        .get(slug=slug)
+    )
+
+
+def training_get_for_staff(*, slug: str) -> Training:
+    """Any training, drafts included, with seat counts (staff pages)."""
+    return Training.objects.with_seat_counts().get(slug=slug)
+
+
+def registration_list_for_user(*, user: User) -> QuerySet[Registration]:
+    """A person's registrations, newest training first, with the days they attended."""
+    return (
+        Registration.objects.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("training")
+        .annotate(days_attended=Count("attendances"))
+        .order_by("-training__start_date", "-pk")
+    )
+
+
+def registration_list_for_day(*, training: Training, day, query: str = "") -> QuerySet:
+    """Confirmed participants of a training, with ``present`` for that day; ``query`` finds
+    a name, an institution or a ticket code."""
+    registrations = (
+        training.registrations.confirmed()
+        .select_related("kim", "district")
+        .annotate(present=Exists(Attendance.objects.filter(registration=OuterRef("pk"), date=day)))
+        .order_by("name", "pk")
+    )
+    query = query.strip()
+    if query:
+        registrations = registrations.filter(
+            Q(name__icontains=query)
+            | Q(institution__icontains=query)
+            | Q(code__iexact=query.upper())
+        )
+    return registrations
+
+
+def registration_list_for_report(*, training: Training) -> QuerySet[Registration]:
+    """Every registration of a training with its attendance days, for exports."""
+    return (
+        training.registrations.select_related("kim", "district")
+        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.order_by("date")))
+        .annotate(days_attended=Count("attendances", distinct=True))
+        .order_by("status", "name", "pk")
+    )
+
+
+def training_counts(*, training: Training) -> dict:
+    """Confirmed participants by category and by district, and present per day."""
+    confirmed = training.registrations.confirmed()
+    by_category = list(
+        confirmed.values("category").annotate(count=Count("pk")).order_by("-count", "category")
+    )
+    by_district = list(
+        confirmed.values("district__name").annotate(count=Count("pk")).order_by("-count")
+    )
+    per_day = dict(
+        Attendance.objects.filter(registration__in=confirmed)
+        .values("date")
+        .annotate(count=Count("pk"))
+        .values_list("date", "count")
+    )
+    return {"by_category": by_category, "by_district": by_district, "per_day": per_day}
+
+
+def trained_count_subquery(*, year: int):
+    """For a KIM queryset: how many of each KIM's people (registered as that KIM) attended at
+    least one day of a training that started in ``year``. One subquery, no extra queries."""
+    trained = (
+        Registration.objects.confirmed()
+        .filter(
+            kim=OuterRef("pk"),
+            training__start_date__year=year,
+            attendances__isnull=False,
+        )
+        .order_by()
+        .values("kim")
+        .annotate(count=Count("pk", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(trained, output_field=IntegerField()), 0)

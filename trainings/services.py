@@ -1,0 +1,405 @@
+"""State changes of trainings: registration, cancellation and promotion, attendance,
+certificates and reminders. Views, the admin, commands and tasks all write through here.
+
+Seats are counted while the training's row is locked (``SELECT ... FOR UPDATE``), so two
+registrations racing for the last seat are served one after the other and never both get it.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from groups import permissions
+from groups.models import Kim, Membership
+from trainings.models import Attendance, ParticipantCategory, Registration, Training, new_code
+from trainings.tasks import registration_notify
+
+PARTICIPANT_FIELDS = ["name", "email", "phone", "category", "institution", "position"]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _lock(training: Training) -> Training:
+    """The training's row, locked until the transaction ends."""
+    return Training.objects.select_for_update().get(pk=training.pk)
+
+
+def _notify(registration: Registration, kind: str) -> None:
+    if registration.email:
+        transaction.on_commit(
+            lambda: registration_notify.enqueue(registration_id=registration.pk, kind=kind)
+        )
+
+
+# --- Who may register --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationState:
+    """What the detail page offers a person: ``reason`` is why they cannot register (empty:
+    they can); ``waitlist`` says a registration now lands on the waiting list."""
+
+    reason: str = ""
+    code: str = ""
+    existing: Registration | None = None
+    waitlist: bool = False
+    categories: tuple = ()
+
+
+def registrant_memberships(user: User):
+    return (
+        Membership.objects.active()
+        .filter(user=user, kim__status__in=[Kim.Status.FORMED, Kim.Status.ACTIVE])
+        .select_related("kim__district")
+        .order_by("created_at")
+    )
+
+
+def training_categories_for(*, training: Training, user: User) -> list[tuple[str, str]]:
+    """The categories this person may register under: those the training admits, without
+    "KIM" unless they are an active member of a KIM."""
+    allowed = training.categories or list(ParticipantCategory.values)
+    is_member = bool(registrant_memberships(user)[:1]) if user.is_authenticated else False
+    return [
+        (value, label)
+        for value, label in ParticipantCategory.choices
+        if value in allowed and (value != ParticipantCategory.KIM or is_member)
+    ]
+
+
+def registration_window_reason(*, training: Training, now=None) -> tuple[str, str]:
+    """Why nobody can register now, as (code, message); ("", "") while registration is open."""
+    now = now or timezone.now()
+    if training.status == Training.Status.CANCELLED:
+        return "cancelled", _("This training has been cancelled.")
+    if training.status == Training.Status.FINISHED or training.is_past:
+        return "finished", _("This training is over.")
+    if training.status != Training.Status.PUBLISHED:
+        return "closed", _("Registration is closed.")
+    if training.registration_opens_at and now < training.registration_opens_at:
+        return "not_open", _("Registration opens on %(when)s.") % {
+            "when": timezone.localtime(training.registration_opens_at).strftime("%d-%m-%Y %H:%M")
+        }
+    if training.registration_closes_at and now >= training.registration_closes_at:
+        return "closed", _("Registration is closed.")
+    return "", ""
+
+
+def registration_state_for(*, training: Training, user: User, confirmed_count: int):
+    """What the detail page shows this person about registering."""
+    code, reason = registration_window_reason(training=training)
+    existing = None
+    if user.is_authenticated:
+        existing = (
+            Registration.objects.active().filter(training=training, user=user).only("code").first()
+        )
+    if existing:
+        return RegistrationState(
+            reason=_("You are registered."), code="registered", existing=existing
+        )
+    if code:
+        return RegistrationState(reason=reason, code=code)
+    if not user.is_authenticated:
+        return RegistrationState(reason=_("Log in to register."), code="login")
+    categories = training_categories_for(training=training, user=user)
+    if not categories:
+        return RegistrationState(
+            reason=_("This training is only for: %(categories)s.")
+            % {"categories": ", ".join(training.category_labels())},
+            code="category",
+        )
+    return RegistrationState(
+        waitlist=confirmed_count >= training.capacity, categories=tuple(categories)
+    )
+
+
+def _place(training: Training) -> str:
+    """Confirmed while seats are left, else the waiting list. The caller holds the lock."""
+    confirmed = training.registrations.confirmed().count()
+    if confirmed < training.capacity:
+        return Registration.Status.CONFIRMED
+    return Registration.Status.WAITLISTED
+
+
+def _save_new(registration: Registration) -> Registration:
+    registration.full_clean()
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as err:
+        raise ValidationError(
+            _("You are already registered for this training."), code="already_registered"
+        ) from err
+    return registration
+
+
+# --- Registration ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_register(*, training: Training, user: User, data: dict) -> Registration:
+    """Register a logged-in person for themself: confirmed while seats are left, else on the
+    waiting list. ``data`` holds category, institution, position, phone and optionally kim."""
+    _require(permissions.can_register_for_training(user))
+    training = _lock(training)
+    code, reason = registration_window_reason(training=training)
+    if code:
+        raise ValidationError(reason, code=code)
+    if Registration.objects.active().filter(training=training, user=user).exists():
+        raise ValidationError(
+            _("You are already registered for this training."), code="already_registered"
+        )
+    category = data.get("category")
+    if category not in dict(training_categories_for(training=training, user=user)):
+        raise ValidationError(
+            {"category": _("This training does not admit that category.")}, code="category"
+        )
+    kim = data.get("kim")
+    if category == ParticipantCategory.KIM:
+        memberships = {m.kim_id: m for m in registrant_memberships(user)}
+        if kim is None or kim.pk not in memberships:
+            kim = next(iter(memberships.values())).kim
+    elif kim is not None and not permissions.is_kim_member(user, kim):
+        kim = None
+    registration = Registration(
+        training=training,
+        user=user,
+        status=_place(training),
+        name=user.name,
+        email=user.email,
+        phone=data.get("phone", "") or user.phone,
+        category=category,
+        institution=data.get("institution", "") or (kim.name if kim else ""),
+        position=data.get("position", ""),
+        kim=kim,
+        district=kim.district if kim else data.get("district"),
+    )
+    _save_new(registration)
+    _notify(registration, registration.status)
+    return registration
+
+
+@transaction.atomic
+def registration_add(*, training: Training, actor: User, data: dict) -> Registration:
+    """Staff add an invited participant (an account with that email is linked to it). Seats
+    count as for anyone: beyond capacity the invitee waits."""
+    _require(permissions.can_manage_trainings(actor))
+    training = _lock(training)
+    registration = _build_invitee(training=training, actor=actor, data=data)
+    registration.status = _place(training)
+    _save_new(registration)
+    _notify(registration, registration.status)
+    return registration
+
+
+def _build_invitee(*, training: Training, actor: User, data: dict) -> Registration:
+    email = (data.get("email") or "").strip().lower()
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    kim = data.get("kim")
+    return Registration(
+        training=training,
+        user=user,
+        added_by=actor,
+        name=(data.get("name") or "").strip(),
+        email=email,
+        phone=(data.get("phone") or "").strip(),
+        category=data.get("category") or "",
+        institution=(data.get("institution") or "").strip() or (kim.name if kim else ""),
+        position=(data.get("position") or "").strip(),
+        kim=kim,
+        district=data.get("district") or (kim.district if kim else None),
+    )
+
+
+@transaction.atomic
+def participants_import(*, training: Training, actor: User, rows: list[dict]) -> list[Registration]:
+    """Add many invitees at once. Every row is checked first; one bad row stops the whole
+    import (``ValidationError`` naming each bad line) and nothing is saved."""
+    _require(permissions.can_manage_trainings(actor))
+    training = _lock(training)
+    errors, built, seen = [], [], set()
+    taken = set(
+        Registration.objects.active()
+        .filter(training=training, user__isnull=False)
+        .values_list("user_id", flat=True)
+    )
+    for row in rows:
+        line = row.pop("_line")
+        registration = _build_invitee(training=training, actor=actor, data=row)
+        try:
+            registration.full_clean(exclude=["training", "code"])
+            if registration.user_id and (
+                registration.user_id in taken or registration.user_id in seen
+            ):
+                raise ValidationError(_("already registered"))
+        except ValidationError as err:
+            messages = (
+                [f"{field}: {'; '.join(m)}" for field, m in err.message_dict.items()]
+                if hasattr(err, "error_dict")
+                else err.messages
+            )
+            errors.append(
+                _("Line %(line)d: %(errors)s") % {"line": line, "errors": " ".join(messages)}
+            )
+            continue
+        if registration.user_id:
+            seen.add(registration.user_id)
+        built.append(registration)
+    if errors:
+        raise ValidationError(errors, code="bad_rows")
+    confirmed = training.registrations.confirmed().count()
+    for registration in built:
+        registration.code = new_code()
+        if confirmed < training.capacity:
+            registration.status = Registration.Status.CONFIRMED
+            confirmed += 1
+        else:
+            registration.status = Registration.Status.WAITLISTED
+    Registration.objects.bulk_create(built)
+    for registration in built:
+        _notify(registration, registration.status)
+    return built
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, actor: User) -> Registration | None:
+    """Cancel a registration (its person or staff). A freed seat goes to the oldest waiting
+    registration, which is returned (None when nobody was promoted)."""
+    _require(permissions.can_view_registration(actor, registration))
+    training = _lock(registration.training)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        return None
+    if training.is_past:
+        raise ValidationError(_("This training is over."), code="finished")
+    was_confirmed = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    if not was_confirmed:
+        return None
+    return _promote_next(training)
+
+
+def _promote_next(training: Training) -> Registration | None:
+    if training.registrations.confirmed().count() >= training.capacity:
+        return None
+    promoted = training.registrations.waitlisted().select_for_update().first()
+    if promoted is None:
+        return None
+    promoted.status = Registration.Status.CONFIRMED
+    promoted.promoted_at = timezone.now()
+    promoted.save(update_fields=["status", "promoted_at", "updated_at"])
+    _notify(promoted, "promoted")
+    return promoted
+
+
+@transaction.atomic
+def training_finish(*, training: Training, actor: User) -> Training:
+    """Staff close a training after its last session: certificates become available."""
+    _require(permissions.can_manage_trainings(actor))
+    training = _lock(training)
+    if training.status in (Training.Status.DRAFT, Training.Status.CANCELLED):
+        raise ValidationError(_("Only a published training can be finished."), code="not_published")
+    if training.start_date > timezone.localdate():
+        raise ValidationError(_("The training has not started yet."), code="not_started")
+    training.status = Training.Status.FINISHED
+    training.save(update_fields=["status", "updated_at"])
+    return training
+
+
+# --- Attendance and certificates ---------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_check_in(*, registration: Registration, day: date, actor: User) -> Attendance:
+    """Staff mark a confirmed participant present on one day of the training (once a day;
+    a second check-in returns the first)."""
+    _require(permissions.can_manage_trainings(actor))
+    if registration.status != Registration.Status.CONFIRMED:
+        raise ValidationError(
+            _("Only registered participants are checked in, not the waiting list."),
+            code="not_confirmed",
+        )
+    if day not in registration.training.days:
+        raise ValidationError(_("That is not a day of this training."), code="not_a_day")
+    attendance, _created = Attendance.objects.get_or_create(
+        registration=registration, date=day, defaults={"checked_in_by": actor}
+    )
+    return attendance
+
+
+@transaction.atomic
+def attendance_undo(*, registration: Registration, day: date, actor: User) -> None:
+    """Staff take back a check-in made by mistake."""
+    _require(permissions.can_manage_trainings(actor))
+    Attendance.objects.filter(registration=registration, date=day).delete()
+
+
+def certificate_is_earned(*, registration: Registration, days_attended: int) -> bool:
+    return (
+        registration.status == Registration.Status.CONFIRMED
+        and registration.training.is_over
+        and days_attended >= registration.training.days_needed
+    )
+
+
+@transaction.atomic
+def certificate_issue(*, registration: Registration, actor: User) -> Registration:
+    """Give the participant a certificate code once they have earned it (idempotent)."""
+    _require(permissions.can_view_registration(actor, registration))
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.certificate_code:
+        return registration
+    days = registration.attendances.count()
+    if not certificate_is_earned(registration=registration, days_attended=days):
+        raise ValidationError(
+            _("A certificate needs %(days)d days of attendance at a finished training.")
+            % {"days": registration.training.days_needed},
+            code="not_earned",
+        )
+    registration.certificate_code = certificate_code_new()
+    registration.certificate_issued_at = timezone.now()
+    registration.save(update_fields=["certificate_code", "certificate_issued_at", "updated_at"])
+    return registration
+
+
+def certificate_code_new() -> str:
+    while True:
+        code = "S-" + new_code(8)
+        if not Registration.objects.filter(certificate_code=code).exists():
+            return code
+
+
+# --- Reminders ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminders_send(*, today: date | None = None) -> int:
+    """Queue the reminder of every confirmed participant of a training starting tomorrow who
+    has not had one; marks them so a second run sends nothing. Returns how many."""
+    tomorrow = (today or timezone.localdate()) + timedelta(days=1)
+    due = list(
+        Registration.objects.confirmed()
+        .select_for_update(skip_locked=True)
+        .filter(
+            training__start_date=tomorrow,
+            training__status__in=[Training.Status.PUBLISHED, Training.Status.CLOSED],
+            reminder_sent_at__isnull=True,
+        )
+        .exclude(email="")
+    )
+    now = timezone.now()
+    for registration in due:
+        registration.reminder_sent_at = now
+        _notify(registration, "reminder")
+    Registration.objects.bulk_update(due, ["reminder_sent_at"])
+    return len(due)

@@ -1,0 +1,152 @@
+"""Public training pages: the list, a training with its agenda, calendar files, materials
+and the certificate check. Drafts are never shown (404)."""
+
+from itertools import groupby
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from groups import permissions
+from trainings.documents import date_range_text, training_ics, trainings_ics
+from trainings.models import Registration, Session, Training
+from trainings.selectors import training_get_for_detail, training_list_public
+from trainings.services import registration_state_for
+
+
+class TrainingListView(ListView):
+    """Upcoming trainings (all of them) and past ones (paginated)."""
+
+    template_name = "trainings/training_list.html"
+    context_object_name = "past"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return training_list_public().past()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(upcoming=list(training_list_public().upcoming()), **kwargs)
+
+
+def agenda_by_day(training: Training) -> list[tuple]:
+    """[(day, [sessions])] for every day of the training, from prefetched sessions."""
+    sessions = {
+        day: list(items)
+        for day, items in groupby(training.sessions.all(), key=lambda session: session.date)
+    }
+    return [(day, sessions.get(day, [])) for day in training.days]
+
+
+def speakers_of(training: Training) -> list[Session]:
+    """One session per distinct speaker, in agenda order (it carries the speaker's fields)."""
+    seen, speakers = set(), []
+    for session in training.sessions.all():
+        key = session.speaker_name.strip().lower()
+        if key and key not in seen:
+            seen.add(key)
+            speakers.append(session)
+    return speakers
+
+
+class TrainingDetailView(DetailView):
+    template_name = "trainings/training_detail.html"
+    context_object_name = "training"
+
+    def get_object(self, queryset=None):
+        try:
+            return training_get_for_detail(slug=self.kwargs["slug"])
+        except Training.DoesNotExist as err:
+            raise Http404 from err
+
+    def get_context_data(self, **kwargs):
+        training = self.object
+        user = self.request.user
+        state = registration_state_for(
+            training=training, user=user, confirmed_count=training.confirmed_count
+        )
+        is_staff = permissions.can_manage_trainings(user)
+        may_download = is_staff or state.existing is not None
+        return super().get_context_data(
+            agenda=agenda_by_day(training),
+            speakers=speakers_of(training),
+            seats_left=max(training.capacity - training.confirmed_count, 0),
+            state=state,
+            materials=[m for m in training.materials.all() if m.is_public or may_download],
+            hidden_material_count=sum(
+                1 for m in training.materials.all() if not (m.is_public or may_download)
+            ),
+            date_range=date_range_text(training),
+            can_manage=is_staff,
+            **kwargs,
+        )
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+class TrainingIcsView(View):
+    def get(self, request, slug):
+        training = get_object_or_404(
+            Training.objects.public().prefetch_related("sessions"), slug=slug
+        )
+        return _ics_response(training_ics(training), f"{training.slug}.ics")
+
+
+class TrainingCalendarFeedView(View):
+    """Every public training of the last year and the future, for calendar apps."""
+
+    def get(self, request):
+        since = timezone.localdate().replace(year=timezone.localdate().year - 1)
+        trainings = (
+            Training.objects.public()
+            .filter(end_date__gte=since)
+            .prefetch_related("sessions")
+            .order_by("start_date", "pk")
+        )
+        return _ics_response(trainings_ics(trainings), "pelatihan.ics")
+
+
+class MaterialDownloadView(View):
+    """A public material for anyone; a participants-only one for registrants and staff."""
+
+    def get(self, request, slug, pk):
+        training = get_object_or_404(Training.objects.public(), slug=slug)
+        material = get_object_or_404(training.materials, pk=pk)
+        if not material.is_public:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            registered = (
+                Registration.objects.active().filter(training=training, user=request.user).exists()
+            )
+            if not (registered or permissions.can_manage_trainings(request.user)):
+                raise PermissionDenied
+        try:
+            handle = material.file.open("rb")
+        except FileNotFoundError as err:
+            raise Http404 from err
+        return FileResponse(handle, as_attachment=True, filename=material.file.name.split("/")[-1])
+
+
+def certificate_verify(request, code):
+    """Anyone checks that a certificate is genuine by its code."""
+    registration = (
+        Registration.objects.select_related("training")
+        .filter(certificate_code=code.strip().upper())
+        .first()
+    )
+    context = {"code": code, "registration": registration}
+    if registration:
+        context["date_range"] = date_range_text(registration.training)
+    return render(
+        request,
+        "trainings/certificate_verify.html",
+        context,
+        status=200 if registration else 404,
+    )

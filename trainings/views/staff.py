@@ -1,0 +1,355 @@
+"""Dinkominfo staff pages, usable on a phone: a training's participants and counts, adding
+and importing invitees, check-in per day (by QR code or name), the printable attendance sheet
+(daftar hadir) and the exports. Trainings themselves are created in the admin."""
+
+import csv
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from openpyxl import Workbook
+
+from groups import permissions
+from trainings.documents import date_range_text
+from trainings.forms import ParticipantForm, ParticipantImportForm
+from trainings.models import ParticipantCategory, Registration, Training
+from trainings.selectors import (
+    registration_list_for_day,
+    registration_list_for_report,
+    training_counts,
+    training_get_for_staff,
+)
+from trainings.services import (
+    attendance_check_in,
+    attendance_undo,
+    participants_import,
+    registration_add,
+    training_finish,
+)
+from trainings.views.member import registration_for
+
+
+class StaffMixin(LoginRequiredMixin):
+    """Staff only: anyone else logged in gets 403 (the training itself is public)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not permissions.can_manage_trainings(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_training(self) -> Training:
+        if not hasattr(self, "_training"):
+            try:
+                self._training = training_get_for_staff(slug=self.kwargs["slug"])
+            except Training.DoesNotExist as err:
+                raise Http404 from err
+        return self._training
+
+    def get_day(self, training: Training) -> date:
+        try:
+            day = date.fromisoformat(self.kwargs["day"])
+        except ValueError as err:
+            raise Http404 from err
+        if day not in training.days:
+            raise Http404
+        return day
+
+
+def default_day(training: Training) -> date:
+    """Today while the training runs, else its first day."""
+    today = timezone.localdate()
+    return today if today in training.days else training.start_date
+
+
+class TrainingStaffListView(StaffMixin, TemplateView):
+    template_name = "trainings/staff_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            trainings=Training.objects.with_seat_counts().order_by("-start_date", "-pk")[:100],
+            **kwargs,
+        )
+
+
+class TrainingManageView(StaffMixin, TemplateView):
+    template_name = "trainings/training_manage.html"
+
+    def get_context_data(self, **kwargs):
+        training = self.get_training()
+        counts = training_counts(training=training)
+        labels = dict(ParticipantCategory.choices)
+        registrations = list(
+            training.registrations.active()
+            .select_related("district")
+            .order_by("status", "created_at", "pk")
+        )
+        return super().get_context_data(
+            training=training,
+            date_range=date_range_text(training),
+            confirmed=[r for r in registrations if r.status == Registration.Status.CONFIRMED],
+            waiting=[r for r in registrations if r.status == Registration.Status.WAITLISTED],
+            by_category=[
+                (labels.get(row["category"], row["category"]), row["count"])
+                for row in counts["by_category"]
+            ],
+            by_district=[
+                (row["district__name"] or _("not given"), row["count"])
+                for row in counts["by_district"]
+            ],
+            days=[(day, counts["per_day"].get(day, 0)) for day in training.days],
+            today=default_day(training),
+            seats_left=max(training.capacity - training.confirmed_count, 0),
+            **kwargs,
+        )
+
+
+class TrainingFinishView(StaffMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        training = self.get_training()
+        try:
+            training_finish(training=training, actor=request.user)
+        except ValidationError as err:
+            messages.error(request, " ".join(err.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The training is finished: participants who attended enough days can "
+                    "download their certificate."
+                ),
+            )
+        return redirect("trainings:training-manage", slug=slug)
+
+
+class AttendanceDayView(StaffMixin, TemplateView):
+    """The door list of one day: search by name, institution or code; check in with one tap."""
+
+    template_name = "trainings/attendance_day.html"
+
+    def get_context_data(self, **kwargs):
+        training = self.get_training()
+        day = self.get_day(training)
+        kwargs.pop("day", None)
+        query = self.request.GET.get("q", "")[:100]
+        registrations = list(registration_list_for_day(training=training, day=day, query=query))
+        counts = training_counts(training=training)
+        return super().get_context_data(
+            training=training,
+            day=day,
+            query=query,
+            registrations=registrations,
+            present_count=counts["per_day"].get(day, 0),
+            days=training.days,
+            **kwargs,
+        )
+
+
+class AttendanceSheetView(AttendanceDayView):
+    """The printable daftar hadir of one day, with a column to sign."""
+
+    template_name = "trainings/attendance_sheet.html"
+
+
+class CheckInView(LoginRequiredMixin, TemplateView):
+    """Where a ticket's QR code leads: staff see the participant and check them in (POST).
+    Anyone else gets 404, as for a ticket that is not theirs."""
+
+    template_name = "trainings/check_in.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not permissions.can_manage_trainings(request.user):
+            raise Http404
+        self.registration = registration_for(request.user, kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        registration = self.registration
+        training = registration.training
+        return super().get_context_data(
+            registration=registration,
+            training=training,
+            attended=set(registration.attendances.values_list("date", flat=True)),
+            today=default_day(training),
+            **kwargs,
+        )
+
+    def post(self, request, code):
+        registration = self.registration
+        try:
+            day = date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            day = None
+        try:
+            if request.POST.get("undo"):
+                attendance_undo(registration=registration, day=day, actor=request.user)
+                messages.info(
+                    request, _("Check-in of %(name)s taken back.") % {"name": registration.name}
+                )
+            else:
+                if day is None:
+                    raise ValidationError(_("That is not a day of this training."))
+                attendance_check_in(registration=registration, day=day, actor=request.user)
+                messages.success(
+                    request, _("%(name)s is checked in.") % {"name": registration.name}
+                )
+        except ValidationError as err:
+            messages.error(request, " ".join(err.messages))
+        next_url = request.POST.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+            return redirect(next_url)
+        return redirect("trainings:check-in", code=registration.code)
+
+
+class ParticipantAddView(StaffMixin, FormView):
+    template_name = "trainings/participant_form.html"
+    form_class = ParticipantForm
+
+    def form_valid(self, form):
+        training = self.get_training()
+        try:
+            registration = registration_add(
+                training=training, actor=self.request.user, data=form.cleaned_data
+            )
+        except ValidationError as err:
+            form.add_error(None, err)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(name)s added (%(status)s).")
+            % {"name": registration.name, "status": registration.get_status_display()},
+        )
+        return redirect("trainings:training-manage", slug=training.slug)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(training=self.get_training(), **kwargs)
+
+
+class ParticipantImportView(StaffMixin, FormView):
+    template_name = "trainings/participant_import.html"
+    form_class = ParticipantImportForm
+
+    def form_valid(self, form):
+        training = self.get_training()
+        try:
+            added = participants_import(training=training, actor=self.request.user, rows=form.rows)
+        except ValidationError as err:
+            form.add_error("file", err)
+            return self.form_invalid(form)
+        waiting = sum(1 for r in added if r.status == Registration.Status.WAITLISTED)
+        messages.success(
+            self.request,
+            _("%(count)d participants imported (%(waiting)d on the waiting list).")
+            % {"count": len(added), "waiting": waiting},
+        )
+        return redirect("trainings:training-manage", slug=training.slug)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(training=self.get_training(), **kwargs)
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+def participant_rows(training: Training, registrations) -> list[list]:
+    header = [
+        _("No."),
+        _("Ticket code"),
+        _("Name"),
+        _("Category"),
+        _("Institution"),
+        _("Position"),
+        _("District"),
+        "KIM",
+        _("Phone"),
+        _("Email"),
+        _("Status"),
+        _("Registered at"),
+    ]
+    rows = [header]
+    for number, r in enumerate(registrations, start=1):
+        rows.append(
+            [
+                number,
+                r.code,
+                r.name,
+                r.get_category_display(),
+                r.institution,
+                r.position,
+                r.district.name if r.district else "",
+                r.kim.name if r.kim else "",
+                r.phone,
+                r.email,
+                r.get_status_display(),
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return rows
+
+
+def attendance_rows(training: Training, registrations) -> list[list]:
+    days = training.days
+    header = [_("No."), _("Name"), _("Institution"), _("Category")]
+    header += [
+        _("Day %(number)d (%(date)s)") % {"number": n, "date": d.isoformat()}
+        for n, d in enumerate(days, 1)
+    ]
+    header += [_("Days attended"), _("Certificate")]
+    rows = [header]
+    confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
+    for number, r in enumerate(confirmed, start=1):
+        present = {a.date for a in r.attendances.all()}
+        rows.append(
+            [number, r.name, r.institution, r.get_category_display()]
+            + [_("present") if day in present else "" for day in days]
+            + [
+                len(present),
+                r.certificate_code or (_("earned") if len(present) >= training.days_needed else ""),
+            ]
+        )
+    return rows
+
+
+class TrainingExportView(StaffMixin, View):
+    """Participant list (peserta) or attendance recap (rekap) as CSV or XLSX."""
+
+    builders = {"peserta": participant_rows, "rekap": attendance_rows}
+
+    def get(self, request, slug, kind, fmt):
+        if kind not in self.builders or fmt not in ("csv", "xlsx"):
+            raise Http404
+        training = self.get_training()
+        rows = self.builders[kind](training, registration_list_for_report(training=training))
+        filename = f"{kind}-{training.slug}.{fmt}"
+        if fmt == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response.write("\ufeff")
+            csv.writer(response).writerows(rows)
+        else:
+            workbook = Workbook()
+            sheet = workbook.active
+            sheet.title = kind.capitalize()
+            for row in rows:
+                sheet.append([str(cell) if not isinstance(cell, int) else cell for cell in row])
+            out = io.BytesIO()
+            workbook.save(out)
+            response = HttpResponse(
+                out.getvalue(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
