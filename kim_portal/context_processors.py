@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
 
 # The header's sections, in order. A section shows once its app provides the URL.
@@ -23,14 +24,27 @@ def _main_menu(request):
     return items
 
 
+def _path_in_language(path: str, code: str) -> str:
+    """``path`` in language ``code``: the portal's paths are the same in every language and
+    only the prefix differs (none for the default language, ``/en`` for English)."""
+    for other, _name in settings.LANGUAGES:
+        prefix = f"/{other}"
+        if other != settings.LANGUAGE_CODE and (path == prefix or path.startswith(prefix + "/")):
+            path = path[len(prefix) :] or "/"
+            break
+    return path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
+
+
 def portal(request):
     """Site identity for every page, and links to this page in the other languages."""
     current = translation.get_language()
+    query = request.META.get("QUERY_STRING", "")
     alternates = [
         {
             "code": code,
             "name": translation.get_language_info(code)["name_local"],
-            "url": translate_url(request.get_full_path(), code),
+            "url": _path_in_language(request.path, code)
+            + (f"?{iri_to_uri(query)}" if query else ""),
             "current": code == current,
         }
         for code, _name in settings.LANGUAGES

@@ -67,6 +67,17 @@ def _log(post: Post, from_status: str, actor: User | None, note: str = "") -> No
     transaction.on_commit(lists_changed)
 
 
+def _files_delete(names: list[str]) -> None:
+    for name in names:
+        PostPhoto._meta.get_field("image").storage.delete(name)
+
+
+def _public_content_changed(post: Post) -> None:
+    """A change to what readers see of a public post shows on the lists once committed."""
+    if post.is_public:
+        transaction.on_commit(lists_changed)
+
+
 def _refresh_search_vector(post: Post) -> None:
     """Weighted full text in the ``indonesian`` configuration: title over lead over body."""
     Post.objects.filter(pk=post.pk).update(
@@ -124,6 +135,7 @@ def post_update(*, post: Post, actor: User, data: dict, tags: list[str] | None =
     if tags is not None:
         _tags_set(post, tags)
     _refresh_search_vector(post)
+    _public_content_changed(post)
     return post
 
 
@@ -155,12 +167,22 @@ def photo_add(
         caption=caption.strip(),
         credit=credit.strip(),
     )
-    photo.image.save(renditions[1600].name, renditions[1600], save=False)
-    photo.image_960.save(renditions[960].name, renditions[960], save=False)
-    photo.image_480.save(renditions[480].name, renditions[480], save=False)
-    photo.image_share.save(share.name, share, save=False)
-    photo.full_clean()
-    photo.save()
+    files = [
+        (photo.image, renditions[1600]),
+        (photo.image_960, renditions[960]),
+        (photo.image_480, renditions[480]),
+        (photo.image_share, share),
+    ]
+    try:
+        for field, content in files:
+            field.save(content.name, content, save=False)
+        photo.full_clean()
+        photo.save()
+    except BaseException:
+        # The row is rolled back with this transaction: its files must not stay behind.
+        _files_delete([field.name for field, _content in files if field])
+        raise
+    _public_content_changed(post)
     return photo
 
 
@@ -169,9 +191,14 @@ def photo_remove(*, photo: PostPhoto, actor: User) -> None:
     """Remove a photo; the next one becomes the cover."""
     post = photo.post
     _require(permissions.can_edit_post(actor, post))
-    for field in (photo.image, photo.image_960, photo.image_480, photo.image_share):
-        field.delete(save=False)
+    names = [
+        field.name
+        for field in (photo.image, photo.image_960, photo.image_480, photo.image_share)
+        if field
+    ]
     photo.delete()
+    # Only once the row is gone for good: a rolled-back removal keeps a photo with its files.
+    transaction.on_commit(lambda: _files_delete(names))
     for position, remaining in enumerate(post.photos.order_by("position", "id")):
         if remaining.position != position:
             remaining.position = position

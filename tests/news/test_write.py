@@ -1,6 +1,7 @@
 """The writing pages of KIM members: write, photos, preview, submit, and "my posts"."""
 
 import io
+import os
 import re
 
 import pytest
@@ -589,3 +590,47 @@ def test_the_dashboard_offers_writing_to_staff(client_as, staff_user):
     html = client_as(staff_user).get(reverse("accounts:dashboard")).content.decode()
 
     assert reverse("news:post-create") in html
+
+
+def _media_files() -> set:
+    from django.conf import settings
+
+    root = settings.MEDIA_ROOT
+    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
+
+
+def test_a_photo_whose_row_cannot_be_saved_leaves_no_files(draft, member, monkeypatch):
+    from django.db import DatabaseError
+
+    before = _media_files()
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(PostPhoto, "save", refuse)
+    with pytest.raises(DatabaseError):
+        services.photo_add(post=draft, actor=member, upload=jpeg(), alt_text="Warga bekerja")
+
+    assert _media_files() == before
+
+
+def test_a_photo_removal_deletes_its_files_only_once_committed(
+    draft, member, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = services.photo_add(post=draft, actor=member, upload=jpeg(), alt_text="Warga")
+    photo_pk = photo.pk
+    files = [field.path for field in (photo.image, photo.image_960, photo.image_480)]
+    assert all(os.path.exists(path) for path in files)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.photo_remove(photo=photo, actor=member)
+        raise RuntimeError("the request failed after the removal")
+    assert PostPhoto.objects.filter(pk=photo_pk).exists()
+    assert all(os.path.exists(path) for path in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.photo_remove(photo=PostPhoto.objects.get(pk=photo_pk), actor=member)
+    assert not any(os.path.exists(path) for path in files)
