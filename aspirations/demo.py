@@ -99,9 +99,12 @@ def demo_submissions_seed(*, staff: User, chair: User) -> int:
     now = timezone.now()
     created = []
 
+    # The first ones come from the demo chair's area, so that their queue has work in it.
+    nearby = [kim for kim in kims if home is not None and kim.district_id == home.kim.district_id]
+
     def place(number):
-        if number == 0 and home is not None and home.kim.village_id:
-            return home.kim.village
+        if number < 2 and nearby:
+            return nearby[number % len(nearby)].village
         return kims[(number * 7) % len(kims)].village
 
     for number, (slug, title, text, office, answer) in enumerate(ASPIRATIONS):

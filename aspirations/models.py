@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from kim_portal.models import TimeStampedModel
@@ -194,7 +195,7 @@ class Submission(TimeStampedModel):
     def heading(self) -> str:
         if self.title:
             return self.title
-        return str(_("Suspected hoax: %(text)s")) % {"text": self.text[:80]}
+        return str(_("Suspected hoax: %(text)s")) % {"text": Truncator(self.text).chars(80)}
 
     @property
     def public_name(self) -> str:

@@ -34,8 +34,10 @@ def submission_send_code(*, submission_id: int) -> bool:
 
 @task()
 def submission_notify_handlers(*, submission_id: int) -> int:
-    """Email Dinkominfo staff and the managers of the village's KIMs about a new submission;
-    returns how many were written to."""
+    """Email Dinkominfo staff and the managers of the village's KIMs (and of its district KIM)
+    about a new submission; returns how many were written to."""
+    from django.db.models import Q
+
     from accounts.models import User
     from accounts.services import STAFF_GROUP_NAME
     from aspirations.models import Submission
@@ -54,7 +56,8 @@ def submission_notify_handlers(*, submission_id: int) -> int:
     managers = (
         Membership.objects.active()
         .filter(
-            kim__village_id=submission.village_id,
+            Q(kim__village_id=submission.village_id)
+            | Q(kim__level=Kim.Level.DISTRICT, kim__district_id=submission.district_id),
             role__in=Membership.MANAGER_ROLES,
             user__is_active=True,
         )

@@ -167,21 +167,27 @@ def can_view_registration(user, registration) -> bool:
 
 
 def aspiration_village_ids(user) -> list[int]:
-    """Villages whose submissions this user handles as a manager of a KIM there (one query,
-    kept on the user object). Proposed and dissolved KIMs handle nothing."""
+    """Villages whose submissions this user handles as a manager of a KIM: the village of a
+    village KIM, every village of the district of a district KIM. One query, kept on the user
+    object; proposed and dissolved KIMs handle nothing."""
+    from django.db.models import Q
+
     from groups.models import Kim
+    from regions.models import Village
 
     if not is_resident(user):
         return []
     if not hasattr(user, "_aspiration_village_ids"):
         kim_ids = managed_kim_ids(user)
+        kims = Kim.objects.filter(pk__in=kim_ids).exclude(
+            status__in=[Kim.Status.PROPOSED, Kim.Status.DISSOLVED]
+        )
         user._aspiration_village_ids = (
             sorted(
-                set(
-                    Kim.objects.filter(pk__in=kim_ids, village__isnull=False)
-                    .exclude(status__in=[Kim.Status.PROPOSED, Kim.Status.DISSOLVED])
-                    .values_list("village_id", flat=True)
-                )
+                Village.objects.filter(
+                    Q(pk__in=kims.filter(level=Kim.Level.VILLAGE).values("village_id"))
+                    | Q(district__in=kims.filter(level=Kim.Level.DISTRICT).values("district_id"))
+                ).values_list("pk", flat=True)
             )
             if kim_ids
             else []
@@ -196,7 +202,7 @@ def can_handle_aspirations(user) -> bool:
 
 def can_handle_submission(user, submission) -> bool:
     """Verify, forward, answer, close or reject this submission: staff, and the managers of a
-    KIM of its village."""
+    KIM of its village or of its district's district KIM."""
     return is_dinkominfo_staff(user) or submission.village_id in aspiration_village_ids(user)
 
 

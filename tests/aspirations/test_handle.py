@@ -13,9 +13,10 @@ from aspirations.services import (
     submission_reject,
     submission_verify,
 )
+from groups.models import Kim, Membership
 from news.models import Post
 from tests.aspirations.conftest import make_submission
-from tests.factories import PostFactory
+from tests.factories import KimFactory, MembershipFactory, PostFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +228,50 @@ def test_the_queue_costs_the_same_queries_for_1_or_10_submissions(
         response = client.get(reverse("aspirations:queue"))
 
     assert len(response.context["submissions"]) == count
+
+
+def test_managers_of_a_district_kim_handle_every_village_of_their_district(
+    client_as, village, other_village, django_capture_on_commit_callbacks
+):
+    district_kim = KimFactory(village=None, district=village.district, name="KIM Kec. Sekayu")
+    district_manager = MembershipFactory(kim=district_kim, role=Membership.Role.CHAIR).user
+    neighbour = VillageFactory(name="Kayuara", district=village.district)
+    with django_capture_on_commit_callbacks(execute=True):
+        here = make_submission(neighbour, title="Usulan Kayuara")
+    elsewhere = make_submission(other_village, title="Usulan kecamatan lain")
+    client = client_as(district_manager)
+
+    page = client.get(reverse("aspirations:queue")).content.decode()
+
+    assert "Usulan Kayuara" in page and "Usulan kecamatan lain" not in page
+    assert client.get(reverse("aspirations:handle-detail", args=[here.pk])).status_code == 200
+    assert client.get(reverse("aspirations:handle-detail", args=[elsewhere.pk])).status_code == 404
+    assert district_manager.email in [message.to[0] for message in mail.outbox]
+
+
+def test_managers_of_a_dissolved_kim_handle_nothing(client_as, kim, manager, village):
+    kim.status = Kim.Status.DISSOLVED
+    kim.save()
+    submission = make_submission(village)
+
+    client = client_as(manager)
+
+    assert client.get(reverse("aspirations:queue")).status_code == 403
+    assert client.get(reverse("aspirations:handle-detail", args=[submission.pk])).status_code == 404
+
+
+def test_the_dashboard_leads_handlers_to_the_queue_with_the_open_count(
+    client_as, village, other_village, manager, member, staff_user
+):
+    make_submission(village)
+    make_submission(village)
+    make_submission(other_village)
+    queue = reverse("aspirations:queue")
+
+    manager_page = client_as(manager).get(reverse("accounts:dashboard")).content.decode()
+    staff_page = client_as(staff_user).get(reverse("accounts:dashboard")).content.decode()
+    member_page = client_as(member).get(reverse("accounts:dashboard")).content.decode()
+
+    assert f'href="{queue}"' in manager_page and ">2<span" in manager_page
+    assert f'href="{queue}"' in staff_page and ">3<span" in staff_page
+    assert f'href="{queue}"' not in member_page

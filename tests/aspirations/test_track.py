@@ -30,6 +30,8 @@ def test_tracking_by_code_shows_status_forwarding_and_answer_but_no_contact(
         assert "081298765432" not in html and "+6281298765432" not in html
         assert "sari@warga.test" not in html and "Sari Wulandari" not in html
         assert response["Cache-Control"] == "private, no-store"
+        # A code in the address never leaves the site in a Referer header.
+        assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_forwarded_submission_names_the_office(client, village, staff_user):

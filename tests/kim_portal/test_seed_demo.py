@@ -3,6 +3,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from accounts.models import User
+from aspirations.models import Submission
+from groups import permissions
 from groups.models import Kim, Membership
 from news.models import Post, PostPhoto
 from regions.models import District, Village
@@ -21,12 +23,11 @@ def test_seed_demo_builds_a_believable_regency_and_is_idempotent(settings, capsy
     settings.DEBUG = True
 
     call_command("seed_demo")
-    counts = [model.objects.count() for model in (District, Village, User, Kim, Membership, Post)]
+    models = (District, Village, User, Kim, Membership, Post, Submission)
+    counts = [model.objects.count() for model in models]
     call_command("seed_demo")
 
-    assert [
-        model.objects.count() for model in (District, Village, User, Kim, Membership, Post)
-    ] == counts
+    assert [model.objects.count() for model in models] == counts
     assert District.objects.count() == 15 and Village.objects.count() == 242
     assert Kim.objects.filter(level=Kim.Level.DISTRICT).count() == 15
     villages_with_kims = Village.objects.annotate(n=Count("kims")).filter(n__gt=0)
@@ -43,5 +44,12 @@ def test_seed_demo_builds_a_believable_regency_and_is_idempotent(settings, capsy
     assert PostPhoto.objects.count() >= 15
     returned = Post.objects.get(author=chair, status=Post.Status.RETURNED)
     assert returned.review_note
+    assert Submission.objects.public().filter(kind="aspirasi").exists()
+    assert Submission.objects.filter(kind="aspirasi", status="diterima").exists()
+    assert Submission.objects.public().filter(kind="hoaks", fact_check__isnull=False).exists()
+    assert Submission.objects.filter(kind="hoaks", status="ditolak").exists()
+    assert Submission.objects.values("district").distinct().count() >= 4
+    chair_villages = permissions.aspiration_village_ids(chair)
+    assert Submission.objects.filter(village_id__in=chair_villages).exists()
     out = capsys.readouterr().out
     assert "staf@demo.test" in out and "Demo-Staf-2026" in out and "ketua@demo.test" in out
