@@ -93,6 +93,7 @@ class SubmissionAdmin(ReadOnlyModelAdmin):
                     "answer",
                     "fact_check",
                     "answered_by",
+                    "answered_by_kim",
                     "answered_at",
                     "first_answered_at",
                     "created_at",

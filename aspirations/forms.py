@@ -311,6 +311,11 @@ class AnswerForm(forms.Form):
         required=False,
         empty_label=_("No fact check"),
     )
+    keep_private = forms.BooleanField(
+        label=_("Do not publish it (the text holds personal details)"),
+        required=False,
+        help_text=_("The sender still sees the answer with their code."),
+    )
 
     def __init__(self, *args, submission, **kwargs):
         super().__init__(*args, **kwargs)
@@ -324,6 +329,9 @@ class AnswerForm(forms.Form):
             self.fields["fact_check"].widget.attrs["class"] = "form-select"
         else:
             del self.fields["fact_check"]
+        if submission.is_private:
+            # The sender's choice to keep it private is theirs; a handler cannot undo it.
+            del self.fields["keep_private"]
         if not self.is_bound:
             self.initial.update(answer=submission.answer, fact_check=submission.fact_check_id)
 

@@ -42,7 +42,9 @@ class SubmissionQuerySet(models.QuerySet):
 
     def for_list(self):
         """The joins of a list of submissions: place, category and the linked fact check."""
-        return self.select_related("village", "district", "category", "fact_check")
+        return self.select_related(
+            "village", "district", "category", "fact_check", "answered_by_kim"
+        )
 
     def for_villages(self, village_ids):
         """Submissions from these villages (the queue of a KIM manager)."""
@@ -143,6 +145,15 @@ class Submission(TimeStampedModel):
         null=True,
         blank=True,
         verbose_name=_("answered by"),
+    )
+    answered_by_kim = models.ForeignKey(
+        "groups.Kim",
+        on_delete=models.SET_NULL,
+        related_name="answered_submissions",
+        null=True,
+        blank=True,
+        verbose_name=_("answered on behalf of"),
+        help_text=_("The KIM whose manager answered; empty when Dinkominfo answered."),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     first_answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)

@@ -20,6 +20,7 @@ from aspirations.tasks import (
     submission_send_code,
 )
 from groups import permissions
+from groups.models import Kim
 from kim_portal.uploads import image_renditions
 
 Status = Submission.Status
@@ -186,12 +187,30 @@ def submission_forward(
     return submission
 
 
+def _answering_kim(submission: Submission, actor: User) -> Kim | None:
+    """The KIM a manager answers for: theirs in the village, else their district KIM; None
+    for Dinkominfo staff."""
+    if permissions.is_dinkominfo_staff(actor):
+        return None
+    kims = Kim.objects.filter(pk__in=permissions.managed_kim_ids(actor)).filter(
+        Q(village_id=submission.village_id)
+        | Q(level=Kim.Level.DISTRICT, district_id=submission.district_id)
+    )
+    return kims.order_by("level").first()  # "desa" before "kecamatan": the village KIM first
+
+
 @transaction.atomic
 def submission_answer(
-    *, submission: Submission, actor: User, answer: str, fact_check=None
+    *,
+    submission: Submission,
+    actor: User,
+    answer: str,
+    fact_check=None,
+    keep_private: bool = False,
 ) -> Submission:
     """Give (or replace) the public answer; a hoax report may link a published fact check.
-    The sender is emailed each answer."""
+    ``keep_private`` keeps it off the public pages (never the reverse). The sender is emailed
+    each answer."""
     answer = text_clean(answer)
     if fact_check is not None:
         if submission.kind != Submission.Kind.HOAX:
@@ -212,8 +231,10 @@ def submission_answer(
     submission.answer = answer
     submission.fact_check = fact_check
     submission.answered_by = actor
+    submission.answered_by_kim = _answering_kim(submission, actor)
     submission.answered_at = now
     submission.first_answered_at = submission.first_answered_at or now
+    submission.is_private = submission.is_private or keep_private
     submission.full_clean()
     submission.save(
         update_fields=[
@@ -221,8 +242,10 @@ def submission_answer(
             "answer",
             "fact_check",
             "answered_by",
+            "answered_by_kim",
             "answered_at",
             "first_answered_at",
+            "is_private",
             "updated_at",
         ]
     )

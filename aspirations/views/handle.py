@@ -149,6 +149,7 @@ class HandleActionView(HandleDetailView):
                     actor=actor,
                     answer=data["answer"],
                     fact_check=data.get("fact_check"),
+                    keep_private=data.get("keep_private", False),
                 )
             elif action == "selesai":
                 submission_close(submission=submission, actor=actor, note=data["note"])

@@ -275,3 +275,21 @@ def test_the_dashboard_leads_handlers_to_the_queue_with_the_open_count(
     assert f'href="{queue}"' in manager_page and ">2<span" in manager_page
     assert f'href="{queue}"' in staff_page and ">3<span" in staff_page
     assert f'href="{queue}"' not in member_page
+
+
+def test_a_handler_may_keep_an_answered_submission_off_the_public_pages(
+    client_as, village, manager, client
+):
+    submission = make_submission(village, text="Nama tetangga saya Pak Joko sering mabuk.")
+
+    response = client_as(manager).post(
+        reverse("aspirations:handle-action", args=[submission.pk, "tanggapi"]),
+        {"tanggapi-answer": "Sudah kami sampaikan ke kepala dusun.", "tanggapi-keep_private": "on"},
+    )
+
+    submission.refresh_from_db()
+    assert response.status_code == 302
+    assert submission.is_private and submission.status == "ditanggapi"
+    assert client.get(submission.get_absolute_url()).status_code == 404
+    tracked = client.get(reverse("aspirations:track"), {"kode": submission.code})
+    assert "Sudah kami sampaikan ke kepala dusun." in tracked.content.decode()

@@ -142,3 +142,16 @@ def test_the_buttons_are_on_home_kim_profiles_and_fact_checks(client, village):
     assert f'href="{report}?desa={village.code}"' in profile
     assert "Laporkan hoaks" in check and f'href="{report}' in check
     assert f'href="{report}' not in plain
+
+
+def test_the_answer_says_who_gave_it(client, village, kim, manager, staff_user):
+    by_kim = make_submission(village)
+    submission_answer(submission=by_kim, actor=manager, answer="Sudah dibahas di musyawarah.")
+    by_office = answered(village, staff_user)
+
+    kim_page = client.get(by_kim.get_absolute_url()).content.decode()
+    office_page = client.get(by_office.get_absolute_url()).content.decode()
+
+    assert by_kim.answered_by_kim == kim
+    assert "Tanggapan dari KIM Bailangu" in kim_page
+    assert "Tanggapan dari Dinkominfo" in office_page
