@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 
 DEFAULT_LIMITS = {
     "address": (10, 600),  # submissions per IP address per 10 minutes
@@ -42,8 +43,14 @@ def _key(scope: str, value: str) -> str:
 
 
 def client_address(request) -> str:
-    """The address the request came from (the proxy in front sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address the request came from, as allauth finds it for its own rate limits
+    (``X-Forwarded-For`` behind ``ALLAUTH_TRUSTED_PROXY_COUNT`` proxies, else REMOTE_ADDR)."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return "unknown"
 
 
 def limit_reached(scope: str, values: list[str]) -> Limit | None:

@@ -155,6 +155,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# Behind N reverse proxies the client is the Nth address from the right of X-Forwarded-For;
+# allauth's rate limits and the aspiration forms' limits both count by it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "id"

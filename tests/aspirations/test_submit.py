@@ -266,3 +266,27 @@ def test_one_contact_is_limited_even_from_many_addresses(village, category):
 
     assert statuses == [302] * 5 + [429] * 2
     assert Submission.objects.count() == 5
+
+
+def test_behind_a_proxy_each_villager_has_their_own_address_limit(settings, village, category):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+
+    def send_from(address, number):
+        return proxy.post(
+            reverse("aspirations:submit"),
+            aspiration_data(
+                village,
+                category,
+                text=f"Usulan nomor {number} dari {address}.",
+                submitter_phone=f"08127100{number:04d}",
+                submitter_email=f"w{number}@warga.test",
+            ),
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    first = [send_from("36.68.1.1", n).status_code for n in range(11)]
+    second = send_from("36.68.2.2", 99).status_code
+
+    assert first == [302] * 10 + [429]
+    assert second == 302
