@@ -155,3 +155,17 @@ def test_the_answer_says_who_gave_it(client, village, kim, manager, staff_user):
     assert by_kim.answered_by_kim == kim
     assert "Tanggapan dari KIM Bailangu" in kim_page
     assert "Tanggapan dari Dinkominfo" in office_page
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_public_detail_costs_the_same_queries_however_long_the_record(
+    client, village, staff_user, django_assert_num_queries, count
+):
+    submission = make_submission(village)
+    for number in range(count):
+        submission_answer(submission=submission, actor=staff_user, answer=f"Jawaban {number}")
+
+    with django_assert_num_queries(1):
+        response = client.get(submission.get_absolute_url())
+
+    assert response.status_code == 200

@@ -60,3 +60,9 @@ def test_the_statistics_page_is_staff_only_and_constant_in_queries(
 
     assert response.status_code == 200
     assert client_as(manager).get(reverse("aspirations:statistics")).status_code == 403
+
+
+def test_the_kim_activity_page_links_to_the_statistics(client_as, staff_user):
+    html = client_as(staff_user).get(reverse("groups:kim-activity")).content.decode()
+
+    assert reverse("aspirations:statistics") in html
