@@ -14,6 +14,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -77,6 +78,8 @@ class CappedPaginator(Paginator):
         return cached_list(self.count_cache_key, self._count)
 
     def _count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return min(self.object_list.count(), self.limit + 1)  # e.g. a RankedSearch
         # Unordered: counting needs no ranking or sorting, only the first rows found.
         return self.object_list.order_by()[: self.limit + 1].count()
 
