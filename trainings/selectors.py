@@ -65,9 +65,11 @@ def registration_list_for_day(*, training: Training, day, query: str = "") -> Qu
 
 
 def registration_list_for_report(*, training: Training) -> QuerySet[Registration]:
-    """Every registration of a training with its attendance days, for exports."""
+    """The registered and waiting participants of a training with their attendance days, for
+    exports (cancelled registrations are left out)."""
     return (
-        training.registrations.select_related("kim", "district")
+        training.registrations.active()
+        .select_related("kim", "district")
         .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.order_by("date")))
         .annotate(days_attended=Count("attendances", distinct=True))
         .order_by("status", "name", "pk")

@@ -1,0 +1,187 @@
+"""A training end to end on 360 px phones: staff create and publish it in the admin, people
+register, the waiting list moves up on a cancellation, staff check in at the door on both days,
+the member downloads a certificate anyone can verify, staff export the list."""
+
+import io
+import re
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from groups.models import Membership
+from tests.browser.conftest import PHONE, assert_fits_the_screen
+from tests.browser.conftest import log_in as browser_log_in
+from tests.conftest import PASSWORD
+from tests.factories import KimFactory, MembershipFactory, UserFactory
+from trainings.models import Registration, Training
+
+TITLE = "Pelatihan Jurnalistik dan Kehumasan"
+
+
+def phone(new_context):
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def log_in(page, live, email):
+    browser_log_in(page, live, email, PASSWORD)
+    expect(page.get_by_role("link", name="Akun saya")).to_be_visible()
+
+
+def register(page, live, *, waitlist=False):
+    page.goto(live + "/pelatihan/")
+    page.get_by_role("link", name=TITLE).first.click()
+    button = "Masuk daftar tunggu" if waitlist else "Daftar"
+    page.get_by_role("link", name=button, exact=True).click()
+    assert_fits_the_screen(page)
+    page.get_by_role(
+        "button", name="Masuk daftar tunggu" if waitlist else "Daftar sekarang"
+    ).click()
+
+
+def test_staff_run_a_two_day_training_from_registration_to_certificate(
+    live, phone_page, new_context, staff_user
+):
+    kim = KimFactory(name="KIM Bailangu")
+    MembershipFactory(
+        kim=kim,
+        role=Membership.Role.SECRETARY,
+        user=UserFactory(name="Ani Lestari", email="ani@kim.test", phone="081234567890"),
+    )
+    UserFactory(name="Budi Santoso", email="budi@contoh.test")
+    UserFactory(name="Siti Rahmawati", email="siti@contoh.test")
+    today = timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+
+    # Staff create the training with a two-day agenda in the admin, on a phone, then publish.
+    staff = phone_page
+    log_in(staff, live, staff_user.email)
+    staff.goto(live + "/admin/trainings/training/add/")
+    staff.locator("[name=title]").fill(TITLE)
+    staff.locator("[name=title]").press("Tab")
+    expect(staff.locator("[name=slug]")).to_have_value("pelatihan-jurnalistik-dan-kehumasan")
+    staff.locator("[name=description]").fill("Dua hari belajar menulis berita dan kehumasan.")
+    staff.locator("[name=start_date]").fill(today.isoformat())
+    staff.locator("[name=end_date]").fill(tomorrow.isoformat())
+    staff.locator("[name=venue_name]").fill("Aula Pusat Belajar Guru")
+    staff.locator("[name=venue_address]").fill("Sekayu")
+    staff.locator("[name=capacity]").fill("2")
+    for row, (day, topic, speaker) in enumerate(
+        [
+            (today, "Menulis berita yang benar", "Meita Ariansi"),
+            (tomorrow, "KIM dan kehumasan", "Arman Syahputra"),
+        ]
+    ):
+        staff.locator(f"[name=sessions-{row}-date]").fill(day.isoformat())
+        staff.locator(f"[name=sessions-{row}-start_time]").fill("08:00")
+        staff.locator(f"[name=sessions-{row}-end_time]").fill("12:00")
+        staff.locator(f"[name=sessions-{row}-topic]").fill(topic)
+        staff.locator(f"[name=sessions-{row}-speaker_name]").fill(speaker)
+    staff.locator("input[name=_save]").click()
+    expect(staff.locator(".messagelist .success")).to_be_visible()
+    training = Training.objects.get(slug="pelatihan-jurnalistik-dan-kehumasan")
+    assert training.status == Training.Status.DRAFT and training.sessions.count() == 2
+    staff.locator("input[name=_selected_action]").first.check()
+    staff.locator("select[name=action]").select_option("publish")
+    staff.locator("button[name=index]").click()
+    training.refresh_from_db()
+    assert training.status == Training.Status.PUBLISHED
+
+    # Villagers see the agenda day by day.
+    villager = phone(new_context)
+    villager.goto(live + training.get_absolute_url())
+    expect(villager.get_by_text("Hari ke-1")).to_be_visible()
+    expect(villager.get_by_text("KIM dan kehumasan")).to_be_visible()
+    expect(villager.get_by_text("Sisa 2 dari 2")).to_be_visible()
+    expect(villager.get_by_role("link", name="Masuk untuk mendaftar")).to_be_visible()
+    assert_fits_the_screen(villager)
+
+    # The KIM member registers in one step (prefilled) and gets the email with a calendar file.
+    member = phone(new_context)
+    log_in(member, live, "ani@kim.test")
+    register(member, live)
+    expect(member.get_by_text("Anda terdaftar. Tiket Anda ada di bawah ini.")).to_be_visible()
+    expect(member.locator(".ticket-qr svg")).to_be_visible()
+    ani = Registration.objects.get(user__email="ani@kim.test")
+    assert ani.status == Registration.Status.CONFIRMED and ani.kim == kim
+    [email] = [m for m in mail.outbox if m.to == ["ani@kim.test"]]
+    assert email.subject == f"Terdaftar: {TITLE}"
+    [(_name, ics, _type)] = email.attachments
+    events = Calendar.from_ical(ics).walk("VEVENT")
+    assert [
+        e.decoded("dtstart").astimezone(timezone.get_default_timezone()).date() for e in events
+    ] == [
+        today,
+        tomorrow,
+    ]
+
+    # Budi takes the last seat; Siti is put on the waiting list.
+    budi = phone(new_context)
+    log_in(budi, live, "budi@contoh.test")
+    register(budi, live)
+    siti = phone(new_context)
+    log_in(siti, live, "siti@contoh.test")
+    register(siti, live, waitlist=True)
+    expect(siti.get_by_text("nomor 1 di daftar tunggu")).to_be_visible()
+    assert Registration.objects.get(user__email="siti@contoh.test").status == "menunggu"
+
+    # Budi cancels; Siti moves up and is told by email.
+    budi.get_by_text("Batalkan pendaftaran saya", exact=True).click()
+    budi.get_by_role("button", name="Ya, batalkan pendaftaran saya").click()
+    expect(budi.get_by_text("Pendaftaran Anda sudah dibatalkan.")).to_be_visible()
+    assert Registration.objects.get(user__email="siti@contoh.test").status == "terdaftar"
+    assert any(
+        m.to == ["siti@contoh.test"] and m.subject.startswith("Ada kursi untuk Anda")
+        for m in mail.outbox
+    )
+
+    # At the door: the ticket's QR code opens the staff check-in page (day one) ...
+    staff.goto(live + f"/pelatihan/cek/{ani.code}/")
+    expect(staff.get_by_role("heading", name="Ani Lestari")).to_be_visible()
+    staff.get_by_role("button", name="Hadir hari ke-1").click()
+    expect(staff.get_by_text("Ani Lestari sudah presensi.")).to_be_visible()
+    assert_fits_the_screen(staff)
+    # ... and on day two staff find her by name.
+    staff.goto(live + training.get_manage_url())
+    staff.get_by_role("link", name="Presensi hari ke-2").click()
+    staff.get_by_label("Cari peserta").fill("ani")
+    staff.get_by_role("button", name="Cari").click()
+    staff.get_by_role("button", name="Hadir Ani Lestari").click()
+    expect(staff.get_by_text("Ani Lestari sudah presensi.")).to_be_visible()
+    assert_fits_the_screen(staff)
+    assert sorted(ani.attendances.values_list("date", flat=True)) == [today, tomorrow]
+
+    # Staff close the training; the member downloads her certificate.
+    staff.goto(live + training.get_manage_url())
+    staff.get_by_role("button", name="Tandai selesai (sertifikat)").click()
+    member.goto(live + ani.get_absolute_url())
+    with member.expect_download() as download:
+        member.get_by_role("button", name="Unduh sertifikat (PDF)").click()
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    ani.refresh_from_db()
+    assert ani.certificate_code
+
+    # Anyone verifies the code on the public page.
+    villager.goto(live + f"/sertifikat/{ani.certificate_code}/")
+    expect(villager.get_by_text("Sertifikat ini asli.")).to_be_visible()
+    expect(villager.get_by_text("Ani Lestari")).to_be_visible()
+
+    # Staff export the participant list as XLSX.
+    staff.goto(live + training.get_manage_url())
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name="XLSX").first.click()
+    rows = list(
+        load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active.iter_rows(
+            values_only=True
+        )
+    )
+    names = {row[2]: row[10] for row in rows[1:]}
+    assert names == {"Ani Lestari": "Terdaftar", "Siti Rahmawati": "Terdaftar"}
+    assert re.match(
+        r"peserta-pelatihan-jurnalistik-dan-kehumasan\.xlsx", download.value.suggested_filename
+    )
