@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from groups.models import Kim
+from kim_portal.db import joins_in_written_order
 from news.cache import cached_list
 from news.models import Post, PostPhoto
 from regions.models import District
@@ -57,6 +58,7 @@ def post_list_cards(*, posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.for_list().defer(*CARD_DEFERRED)
 
 
+@joins_in_written_order()
 def post_list_home(*, featured_limit: int = 3, latest_limit: int = 8) -> dict[str, list[Post]]:
     """The home page's featured posts (recent ones only) and the latest others, as cards.
 
@@ -84,11 +86,13 @@ def post_list_home(*, featured_limit: int = 3, latest_limit: int = 8) -> dict[st
     return {"featured": featured, "latest": latest}
 
 
+@joins_in_written_order()
 def post_list_for_kim(*, kim: Kim, limit: int = 4) -> list[Post]:
     """The latest published posts of one KIM, as cards."""
     return list(post_list_cards(posts=post_list_public().filter(kim=kim))[:limit])
 
 
+@joins_in_written_order()
 def post_get_for_detail(*, slug: str) -> Post:
     """A post of the area in any status, with all its photos and tags; raises DoesNotExist.
 
@@ -110,6 +114,7 @@ def post_get_for_detail(*, slug: str) -> Post:
     )
 
 
+@joins_in_written_order()
 def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
     """Published posts of the same district, then of the same category, as cards ("Baca juga").
 
@@ -207,7 +212,9 @@ class RankedSearch:
         if stop is None:
             stop = SEARCH_RANK_WINDOW
         ids = self.page_ids(start, stop)
-        cards = {post.pk: post for post in post_list_cards(posts=Post.objects.filter(pk__in=ids))}
+        with joins_in_written_order():
+            cards = post_list_cards(posts=Post.objects.filter(pk__in=ids))
+            cards = {post.pk: post for post in cards}
         return [cards[pk] for pk in ids if pk in cards]
 
     def explain(self) -> str:
@@ -258,6 +265,7 @@ def post_search_snippets(*, posts: list[Post], query: SearchQuery) -> dict[int, 
     return snippets
 
 
+@joins_in_written_order()
 def post_list_for_feed(*, kim: Kim | None = None, district: District | None = None) -> list[Post]:
     """The 30 latest published posts (of a KIM or a district), with author, cover and tags."""
     posts = post_list_public()

@@ -24,6 +24,7 @@ from django.views.generic import DetailView, ListView
 
 from groups import permissions
 from groups.models import Kim
+from kim_portal.db import joins_in_written_order
 from news.cache import cached_list
 from news.models import Category, Post
 from news.selectors import (
@@ -195,6 +196,12 @@ class CappedListMixin:
         digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
         key = f"count:{type(self).__name__}:{digest}"
         return super().get_paginator(queryset, per_page, count_cache_key=key, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, posts, is_paginated = super().paginate_queryset(queryset, page_size)
+        with joins_in_written_order():
+            page.object_list = list(posts)
+        return paginator, page, page.object_list, is_paginated
 
 
 def _feed_url(filterset: PostFilter) -> str:

@@ -1,0 +1,25 @@
+"""Database helpers shared by the apps."""
+
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+
+@contextmanager
+def joins_in_written_order():
+    """Plan the queries run inside with their joins in the order Django writes them.
+
+    A card query joins a post to its KIM, district, village and category (and author): each
+    join is to one row by primary key, so the order written (the post first) is the best one,
+    yet PostgreSQL spends longer weighing the others (~1.5 ms) than running the query
+    (~0.3 ms). ``join_collapse_limit = 1`` skips that search, for these queries only: in a
+    transaction of its own (``SET LOCAL``). Inside a caller's transaction it changes nothing,
+    so that the caller's own queries keep the planner's choice.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL join_collapse_limit = 1")
+        yield
