@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
+from accounts.validators import validate_whatsapp_number
 from groups.models import Kim
 from regions.models import District
 from trainings.models import ParticipantCategory
@@ -43,6 +44,8 @@ class RegistrationForm(forms.Form):
         label=_("Phone / WhatsApp"),
         max_length=20,
         required=False,
+        validators=[validate_whatsapp_number],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("For the committee only; never shown publicly."),
     )
 

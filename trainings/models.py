@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kim_portal.models import TimeStampedModel
-from kim_portal.uploads import MB, ImageValidator
+from kim_portal.uploads import MB, ImageValidator, PdfValidator
 
 # Ticket and certificate codes: no 0/O or 1/I/L, easy to read out over the phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -274,11 +274,18 @@ class Material(models.Model):
         )
 
     def clean(self):
-        if self.file and self.file.size > 25 * MB:
+        if not self.file:
+            return
+        if self.file.size > 25 * MB:
             raise ValidationError(
                 {"file": _("The file is larger than %(max)d MB.") % {"max": 25}},
                 code="file_too_large",
             )
+        if self.file.name.lower().endswith(".pdf") and not self.file._committed:
+            try:
+                PdfValidator(max_bytes=25 * MB)(self.file)
+            except ValidationError as err:
+                raise ValidationError({"file": err.messages}, code="not_a_pdf") from err
 
 
 class RegistrationQuerySet(models.QuerySet):
