@@ -13,8 +13,9 @@ returning the bytes of the news list). Each page is loaded with wrk for ``--seco
     make bench BENCH_NEWS_ARGS="--posts 1000000"
 
 wrk comes from Debian (``apt-get install -y wrk``). The table gives requests per second, the
-median and 95th percentile latency, and "× floor": how many times the floor's requests per
-second the page's are below it (1.0× is as fast as returning fixed bytes), and "alone ms":
+median and 95th percentile latency, and "× floor": how many times the page's requests per
+second are below those of the floor loaded right after it (1.0× is as fast as returning fixed
+bytes; the machine's speed drifts, so each page is compared with its neighbour), and "alone ms":
 one request with nothing else running (a page slower than the load time shows no req/s).
 """
 
@@ -598,23 +599,29 @@ def load(url: str, *, seconds: int, connections: int, script: Path) -> dict:
     }
 
 
-def print_table(rows: list[dict], floor_rps: float, args) -> None:
+def print_table(rows: list[dict], args) -> None:
     print(
         f"\n{args.posts:,} posts · gunicorn 2 sync workers · wrk 1 thread, "
-        f"{args.connections} connections, {args.seconds} s per page\n"
+        f"{args.connections} connections, {args.seconds} s per page, the floor loaded right "
+        "after each page\n"
     )
-    print("| page | path | status | KB | queries | alone ms | req/s | p50 ms | p95 ms | × floor |")
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print(
+        "| page | path | status | KB | queries | alone ms | req/s | p50 ms | p95 ms "
+        "| floor req/s | × floor |"
+    )
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for row in rows:
         start = f"| {row['label']} | {row['path']} | {row['status']} | {row['kb']:.0f} "
         start += f"| {row.get('queries', '–')} | {row['alone']:.0f} "
         if not row.get("rps"):
-            print(f"{start}| – | – | – | – |")
+            print(f"{start}| – | – | – | – | – |")
             continue
         errors = f" ({row['errors']} errors)" if row["errors"] else ""
+        floor = row.get("floor_rps")
+        ratio = f"{floor / row['rps']:.1f}×" if floor else "1.0×"
         print(
             f"{start}| {row['rps']:.1f}{errors} | {row['p50']:.1f} | {row['p95']:.1f} "
-            f"| {floor_rps / row['rps']:.1f}× |"
+            f"| {floor or row['rps']:.0f} | {ratio} |"
         )
 
 
@@ -663,9 +670,9 @@ def main() -> None:
             script = work_dir / "report.lua"
             script.write_text(WRK_SCRIPT)
             rows = []
-            for label, path in [*pages, ("floor (bytes of the list)", "/floor/")]:
-                base = floor_port if path == "/floor/" else port
-                url = f"http://127.0.0.1:{base}{path}"
+            floor_url = f"http://127.0.0.1:{floor_port}/floor/"
+            for label, path in pages:
+                url = f"http://127.0.0.1:{port}{path}"
                 fetch(url)  # warms this page's caches
                 started = time.perf_counter()
                 status, body = fetch(url)
@@ -679,19 +686,39 @@ def main() -> None:
                 if path in queries:
                     row["queries"] = queries[path]
                 if status == 200:
-                    print(f"Loading {label} ({path}) …", flush=True)
+                    print(f"Loading {label} ({path}), then the floor …", flush=True)
                     row |= load(
                         url, seconds=args.seconds, connections=args.connections, script=script
                     )
+                    # The floor right after the page: the machine's speed drifts (other work,
+                    # CPU frequency), and a ratio means most between neighbouring runs.
+                    row["floor_rps"] = load(
+                        floor_url, seconds=args.seconds, connections=args.connections, script=script
+                    )["rps"]
                 else:
                     print(f"Skipping {label} ({path}): HTTP {status}", flush=True)
                 rows.append(row)
+            floors = sorted(row["floor_rps"] for row in rows if "floor_rps" in row)
+            started = time.perf_counter()
+            status, body = fetch(floor_url)
+            rows.append(
+                {
+                    "label": "floor (bytes of the list), median of the runs",
+                    "path": "/floor/",
+                    "status": status,
+                    "kb": len(body) / 1024,
+                    "alone": (time.perf_counter() - started) * 1000,
+                    "rps": floors[len(floors) // 2] if floors else 0,
+                    "p50": float("nan"),
+                    "p95": float("nan"),
+                    "errors": 0,
+                }
+            )
         finally:
             for process in processes:
                 process.terminate()
                 process.wait(timeout=30)
-        floor = rows.pop()
-        print_table(rows + [floor], floor.get("rps", float("nan")), args)
+        print_table(rows, args)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
         if args.drop:
