@@ -206,7 +206,10 @@ class Submission(TimeStampedModel):
     def heading(self) -> str:
         if self.title:
             return self.title
-        return str(_("Suspected hoax: %(text)s")) % {"text": Truncator(self.text).chars(80)}
+        if self.circulated_on:
+            where = Truncator(self.circulated_on).chars(60)
+            return str(_("Suspected hoax circulating on %(where)s")) % {"where": where}
+        return str(_("Suspected hoax"))
 
     @property
     def public_name(self) -> str:

@@ -163,3 +163,65 @@ def test_villager_sends_an_aspiration_kim_and_staff_answer_and_it_is_public(
     assert_no_contact(page.content())
     assert_fits_the_screen(page)
     shot(page, tmp_path, "6-detail")
+
+
+def test_resident_reports_a_hoax_from_a_fact_check_and_staff_answer_with_it(
+    live, phone_page, new_context, staff_user, tmp_path
+):
+    from news.models import Category as NewsCategory
+    from news.models import Post
+    from tests.factories import PostFactory
+
+    NewsCategory.objects.get_or_create(slug="pemerintahan", defaults={"name": "Pemerintahan"})
+    village = VillageFactory(name="Bailangu", district=DistrictFactory(name="Sekayu"))
+    fact_check = PostFactory(
+        kim=None,
+        author=staff_user,
+        district=village.district,
+        village=village,
+        kind=Post.Kind.FACT_CHECK,
+        title="Cek fakta: bantuan tunai lewat tautan",
+        claim="Isi data di tautan dapat bantuan Rp1,5 juta",
+        claim_source="Grup WhatsApp",
+        verdict=Post.Verdict.HOAX,
+        category=NewsCategory.objects.get(slug="pemerintahan"),
+    )
+    UserFactory(name="Siti Aminah", email="siti@warga.test", phone="+6281311112222")
+
+    page = phone_page
+    log_in(page, live, "siti@warga.test", PASSWORD)
+    page.goto(live + fact_check.get_absolute_url())
+    page.get_by_role("link", name="Laporkan hoaks").click()
+    expect(page.get_by_role("textbox", name=re.compile("^Nama Anda"))).to_have_value("Siti Aminah")
+    expect(page.get_by_role("combobox", name=re.compile(r"^Desa"))).to_have_value(village.code)
+    page.get_by_role("textbox", name=re.compile("^Pesan yang Anda terima")).fill(
+        "Katanya isi data di tautan ini dapat bantuan Rp1,5 juta."
+    )
+    page.get_by_role("combobox", name=re.compile("^Beredar di mana")).fill("Grup WhatsApp RT 02")
+    page.get_by_label(re.compile("Saya sudah membaca pemberitahuan privasi")).check()
+    assert_fits_the_screen(page)
+    page.get_by_role("button", name="Kirim").click()
+    code = page.locator("[data-code]").inner_text().strip()
+    report = Submission.objects.get(kind="hoaks")
+    assert report.submitter.email == "siti@warga.test" and code == report.display_code
+
+    staff_page = phone(new_context)
+    log_in(staff_page, live, staff_user.email, PASSWORD)
+    staff_page.goto(live + "/aspirasi/kelola/?jenis=hoaks")
+    staff_page.get_by_role("link", name=re.compile("Dugaan hoaks")).click()
+    staff_page.get_by_label("Tanggapan publik").fill("Pesan ini hoaks.")
+    staff_page.get_by_label("Cek fakta yang menjawabnya").select_option(label=fact_check.title)
+    staff_page.get_by_role("button", name="Terbitkan tanggapan").click()
+    expect(
+        staff_page.get_by_text("Tersimpan: kiriman kini berstatus “Ditanggapi”.")
+    ).to_be_visible()
+
+    page.goto(live + f"/aspirasi/lacak/?kode={code}")
+    expect(page.get_by_role("link", name=re.compile("Baca cek fakta"))).to_have_attribute(
+        "href", fact_check.get_absolute_url()
+    )
+    page.goto(live + "/aspirasi/?jenis=hoaks")
+    expect(page.get_by_text("Pesan ini hoaks.")).to_be_visible()
+    html = page.content()
+    assert "siti@warga.test" not in html and "81311112222" not in html
+    shot(page, tmp_path, "7-hoax-list")
