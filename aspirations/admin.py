@@ -104,9 +104,6 @@ class SubmissionAdmin(ReadOnlyModelAdmin):
     ]
     readonly_fields = ["queue_link", "created_at", "updated_at"]
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
     @admin.display(description=_("in the queue"))
     def queue_link(self, obj):
         url = reverse("aspirations:handle-detail", kwargs={"pk": obj.pk})

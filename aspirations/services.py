@@ -22,6 +22,7 @@ from aspirations.tasks import (
 from groups import permissions
 from groups.models import Kim
 from kim_portal.uploads import image_renditions
+from regions.models import Village
 
 Status = Submission.Status
 # No 0/O, 1/I/L: a code is read off a phone screen and typed again, or read aloud.
@@ -112,6 +113,10 @@ def submission_create(
         is_anonymous=bool(data.get("is_anonymous")),
         is_private=bool(data.get("is_private")),
     )
+    if not Village.objects.in_area().filter(pk=submission.village_id).exists():
+        raise ValidationError(
+            {"village": _("Choose a village of this area.")}, code="village_outside_area"
+        )
     submission.text_digest = _digest(submission.text)
     contact = Q()
     if phone:

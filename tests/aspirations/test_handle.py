@@ -31,7 +31,8 @@ def test_new_submissions_are_emailed_to_staff_and_the_village_kim_managers(
     assert recipients == sorted([manager.email, staff_user.email])
     body = mail.outbox[0].body
     assert reverse("aspirations:handle-detail", args=[submission.pk]) in body
-    assert "081298765432" not in body
+    assert submission.text in body
+    assert "081298765432" not in body and "sari@warga.test" not in body
 
 
 def test_the_queue_of_a_manager_holds_only_their_village(

@@ -290,3 +290,27 @@ def test_behind_a_proxy_each_villager_has_their_own_address_limit(settings, vill
 
     assert first == [302] * 10 + [429]
     assert second == 302
+
+
+def test_the_service_refuses_a_village_outside_the_area(db):
+    from django.core.exceptions import ValidationError
+
+    from aspirations.services import submission_create
+    from tests.factories import DistrictFactory, RegencyFactory, VillageFactory
+
+    outside = VillageFactory(district=DistrictFactory(regency=RegencyFactory(code="16.07")))
+
+    with pytest.raises(ValidationError) as error:
+        submission_create(
+            kind="hoaks",
+            data={
+                "text": "Kabar bohong",
+                "circulated_on": "Facebook",
+                "village": outside,
+                "submitter_name": "Ani",
+                "submitter_email": "ani@warga.test",
+            },
+        )
+
+    assert "village" in error.value.error_dict
+    assert not Submission.objects.exists()
