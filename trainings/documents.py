@@ -48,6 +48,7 @@ def _calendar() -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.PORTAL_SITE_NAME}//Pelatihan//ID")
     calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     return calendar
 

@@ -81,7 +81,8 @@ def test_district_lists_use_a_constant_number_of_queries(
     regency = RegencyFactory()
     for _district in range(2):
         VillageFactory(district=DistrictFactory(regency=regency))
-    with django_assert_max_num_queries(3) as small:
+    # The home page also lists the upcoming trainings (one query).
+    with django_assert_max_num_queries(4 if url_name == "home" else 3) as small:
         client.get(reverse(url_name))
 
     for _district in range(12):
