@@ -55,8 +55,11 @@ TAGGED_SHARE = 0.30
 DINKOMINFO_SHARE = 0.05
 FEATURED_SHARE = 0.002
 YEARS_OF_NEWS = 6
-# The rare word is in one post of RARE_EVERY; the common word in most posts.
-RARE_WORD, RARE_EVERY = "tempoyak", 2_000
+# The rare word is in RARE_POSTS published posts whatever N is (its result page is the same at
+# 10,000 and at 1,000,000 posts); the uncommon word in one post of UNCOMMON_EVERY (500 posts at
+# a million: a full, ranked page); the common word in most posts.
+RARE_WORD, RARE_POSTS = "bekasam", 8
+UNCOMMON_WORD, UNCOMMON_EVERY = "tempoyak", 2_000
 COMMON_WORD = "warga"
 # (status, share): nearly all published, the rest somewhere in review.
 STATUS_SHARES = [
@@ -370,9 +373,9 @@ def seed_posts(count: int) -> None:
             if status in ("draft", "diajukan", "dikembalikan"):
                 published_at = None
             body, body_html = rng.choice(bodies)
-            if pk % RARE_EVERY == 0:
-                body += f"\n\nWarga juga menjual {RARE_WORD} hasil olahan sendiri."
-                body_html += f"<p>Warga juga menjual {RARE_WORD} hasil olahan sendiri.</p>"
+            if pk % UNCOMMON_EVERY == 0:
+                body += f"\n\nWarga juga menjual {UNCOMMON_WORD} hasil olahan sendiri."
+                body_html += f"<p>Warga juga menjual {UNCOMMON_WORD} hasil olahan sendiri.</p>"
             title = rng.choice(TITLES).format(place=place)
             changed = published_at or now - timedelta(days=rng.uniform(0, 30))
             values = {
@@ -465,6 +468,40 @@ def fill_search_vectors(count: int) -> None:
     print(f" in {time.perf_counter() - started:.0f} s")
 
 
+def plant_rare_word(count: int) -> None:
+    """Put ``RARE_WORD`` into ``RARE_POSTS`` published posts spread over the table (once)."""
+    from django.db import connection, transaction
+
+    sentence = f"Ibu-ibu PKK juga membuat {RARE_WORD} dari ikan sungai."
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM news_post WHERE search_vector @@ to_tsquery('indonesian', %s)",
+            [RARE_WORD],
+        )
+        if cursor.fetchone()[0] == RARE_POSTS:
+            return
+        cursor.execute(
+            "SELECT id FROM news_post WHERE status = 'terbit' AND published_at <= now() ORDER BY id"
+        )
+        published = [row[0] for row in cursor.fetchall()]
+        step = len(published) // (RARE_POSTS + 1)
+        chosen = [published[step * (number + 1)] for number in range(RARE_POSTS)]
+        cursor.execute(
+            """
+            UPDATE news_post SET body = body || %s, body_html = body_html || %s
+            WHERE id = ANY(%s);
+            UPDATE news_post SET search_vector =
+                setweight(to_tsvector('indonesian', coalesce(title, '')), 'A')
+                || setweight(to_tsvector('indonesian', coalesce(lead, '')), 'B')
+                || setweight(to_tsvector('indonesian', coalesce(body, '')), 'C')
+                || setweight(to_tsvector('indonesian', coalesce(claim, '')), 'C')
+            WHERE id = ANY(%s)
+            """,
+            [f"\n\n{sentence}", f"<p>{sentence}</p>", chosen, chosen],
+        )
+    print(f"  the rare word {RARE_WORD!r} planted in {RARE_POSTS} posts")
+
+
 def seed(count: int) -> float:
     """Seed the bench database unless it already holds ``count`` posts; return the seconds."""
     from django.db import connection
@@ -511,7 +548,8 @@ def bench_pages() -> list[tuple[str, str]]:
         ("list", "/berita/"),
         ("list page 50", "/berita/?page=50"),
         ("detail", f"/berita/{post.slug}/" if post else "/berita/tidak-ada/"),
-        (f"search rare ({RARE_WORD})", f"/cari/?q={RARE_WORD}"),
+        (f"search rare ({RARE_WORD}, {RARE_POSTS} posts)", f"/cari/?q={RARE_WORD}"),
+        (f"search 1 in {UNCOMMON_EVERY:,} ({UNCOMMON_WORD})", f"/cari/?q={UNCOMMON_WORD}"),
         (f"search common ({COMMON_WORD})", f"/cari/?q={COMMON_WORD}"),
         ("feed", "/berita/feed/"),
     ]
@@ -648,6 +686,7 @@ def main() -> None:
 
         django.setup()
         seed(args.posts)
+        plant_rare_word(args.posts)
         pages = bench_pages()
         if args.seed_only:
             return
