@@ -4,7 +4,19 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
+from groups.models import Kim, Membership
 from trainings.models import Attendance, Material, Registration, Session, Training
+
+
+def membership_list_for_registration(*, user: User) -> QuerySet[Membership]:
+    """The person's active memberships of formed or active KIMs, oldest first: the KIMs they
+    may register for a training as."""
+    return (
+        Membership.objects.active()
+        .filter(user=user, kim__status__in=[Kim.Status.FORMED, Kim.Status.ACTIVE])
+        .select_related("kim__district")
+        .order_by("created_at")
+    )
 
 
 def training_list_public() -> QuerySet[Training]:

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from groups import permissions
-from groups.models import Kim, Membership
 from trainings.models import Attendance, ParticipantCategory, Registration, Training, new_code
+from trainings.selectors import membership_list_for_registration
 from trainings.tasks import registration_notify
 
 PARTICIPANT_FIELDS = ["name", "email", "phone", "category", "institution", "position"]
@@ -54,20 +54,13 @@ class RegistrationState:
     categories: tuple = ()
 
 
-def registrant_memberships(user: User):
-    return (
-        Membership.objects.active()
-        .filter(user=user, kim__status__in=[Kim.Status.FORMED, Kim.Status.ACTIVE])
-        .select_related("kim__district")
-        .order_by("created_at")
-    )
-
-
 def training_categories_for(*, training: Training, user: User) -> list[tuple[str, str]]:
     """The categories this person may register under: those the training admits, without
     "KIM" unless they are an active member of a KIM."""
     allowed = training.categories or list(ParticipantCategory.values)
-    is_member = bool(registrant_memberships(user)[:1]) if user.is_authenticated else False
+    is_member = (
+        bool(membership_list_for_registration(user=user)[:1]) if user.is_authenticated else False
+    )
     return [
         (value, label)
         for value, label in ParticipantCategory.choices
@@ -164,7 +157,7 @@ def training_register(*, training: Training, user: User, data: dict) -> Registra
         )
     kim = data.get("kim")
     if category == ParticipantCategory.KIM:
-        memberships = {m.kim_id: m for m in registrant_memberships(user)}
+        memberships = {m.kim_id: m for m in membership_list_for_registration(user=user)}
         if kim is None or kim.pk not in memberships:
             kim = next(iter(memberships.values())).kim
     elif kim is not None and not permissions.is_kim_member(user, kim):
@@ -389,7 +382,7 @@ def reminders_send(*, today: date | None = None) -> int:
     tomorrow = (today or timezone.localdate()) + timedelta(days=1)
     due = list(
         Registration.objects.confirmed()
-        .select_for_update(skip_locked=True)
+        .select_for_update(skip_locked=True, of=("self",))
         .filter(
             training__start_date=tomorrow,
             training__status__in=[Training.Status.PUBLISHED, Training.Status.CLOSED],

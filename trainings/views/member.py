@@ -15,11 +15,10 @@ from groups import permissions
 from trainings.documents import certificate_pdf, date_range_text, qr_svg
 from trainings.forms import RegistrationForm
 from trainings.models import ParticipantCategory, Registration, Training
-from trainings.selectors import training_list_public
+from trainings.selectors import membership_list_for_registration, training_list_public
 from trainings.services import (
     certificate_is_earned,
     certificate_issue,
-    registrant_memberships,
     registration_cancel,
     registration_state_for,
     training_register,
@@ -59,7 +58,7 @@ class RegisterView(LoginRequiredMixin, FormView):
         if self.state.reason:
             messages.warning(request, self.state.reason)
             return redirect(self.training.get_absolute_url())
-        self.memberships = list(registrant_memberships(request.user))
+        self.memberships = list(membership_list_for_registration(user=request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
