@@ -8,6 +8,7 @@ urlpatterns = [
     path("", public.TrainingListView.as_view(), name="training-list"),
     path("kalender.ics", public.TrainingCalendarFeedView.as_view(), name="calendar-feed"),
     path("kelola/", staff.TrainingStaffListView.as_view(), name="staff-list"),
+    path("kelola/contoh-peserta.csv", staff.ImportTemplateView.as_view(), name="import-template"),
     # A participant's own ticket
     path("tiket/<str:code>/", member.TicketView.as_view(), name="ticket"),
     path("tiket/<str:code>/batal/", member.RegistrationCancelView.as_view(), name="cancel"),

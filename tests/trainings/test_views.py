@@ -254,6 +254,22 @@ def test_import_page_reports_bad_lines_and_keeps_nothing(client_as, training, st
     assert not training.registrations.exists()
 
 
+def test_the_example_import_file_imports_cleanly(client_as, training, staff_user):
+    DistrictFactory(name="Sekayu")
+    client = client_as(staff_user)
+    example = client.get(reverse("trainings:import-template"))
+    assert example.status_code == 200
+
+    response = client.post(
+        reverse("trainings:participant-import", args=[training.slug]),
+        {"file": ContentFile(example.content, name="contoh-peserta.csv")},
+    )
+
+    assert response.status_code == 302
+    assert training.registrations.get().name == "Rina Utami"
+    assert client_as(UserFactory()).get(reverse("trainings:import-template")).status_code == 403
+
+
 def test_certificate_download_and_public_verification(client, client_as, staff_user):
     start = timezone.localdate() - timedelta(days=5)
     training = TrainingFactory(start_date=start, end_date=start + timedelta(days=1))

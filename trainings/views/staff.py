@@ -20,7 +20,7 @@ from openpyxl import Workbook
 
 from groups import permissions
 from trainings.documents import date_range_text
-from trainings.forms import ParticipantForm, ParticipantImportForm
+from trainings.forms import IMPORT_COLUMNS, ParticipantForm, ParticipantImportForm
 from trainings.models import ParticipantCategory, Registration, Training
 from trainings.selectors import (
     registration_list_for_day,
@@ -352,4 +352,28 @@ class TrainingExportView(StaffMixin, View):
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ImportTemplateView(StaffMixin, View):
+    """An example spreadsheet with the columns the import reads."""
+
+    def get(self, request):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="contoh-peserta.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(list(IMPORT_COLUMNS))
+        writer.writerow(
+            [
+                "Rina Utami",
+                "rina@contoh.go.id",
+                "081234567890",
+                "opd",
+                "Dinas Kesehatan",
+                "Kasubbag Umum",
+                "Sekayu",
+                "",
+            ]
+        )
         return response
