@@ -7,6 +7,7 @@ and the author is emailed; an edited body is rendered and indexed again by ``pos
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.admin.filters import AreaDistrictFilter
 from kim_portal.admin import ReadOnlyModelAdmin
 from news.models import Category, Post, PostPhoto, PostStatusChange, Tag
+from news.selectors import category_cache_clear
 from news.services import (
     CONTENT_FIELDS,
     post_feature,
@@ -36,6 +38,18 @@ class CategoryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("posts"))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(category_cache_clear)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(category_cache_clear)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(category_cache_clear)
+
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):
         return obj.post_count
@@ -49,6 +63,18 @@ class TagAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(category_cache_clear)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(category_cache_clear)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(category_cache_clear)
 
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):

@@ -11,6 +11,7 @@ from datetime import timedelta
 import nh3
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, TextField, Value
@@ -21,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from groups.models import Kim
 from kim_portal.db import joins_in_written_order
 from news.cache import cached_list
-from news.models import Post, PostPhoto
+from news.models import Category, Post, PostPhoto
 from regions.models import District
 
 # Card lists never show these; leaving them out keeps a page of 20 cards small.
@@ -40,6 +41,24 @@ SEARCH_STOP_WORDS = frozenset(
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _MARKDOWN_HEADING = re.compile(r"(?m)^#{1,6}\s+")
+
+
+# Categories change only when staff edit them in the admin, which forgets this copy.
+CATEGORY_CACHE_SECONDS = 300
+_CATEGORY_CACHE_KEY = "news:categories"
+
+
+def category_list() -> list[Category]:
+    """Every category in its order, cached (the list filters show them on every request)."""
+    categories = cache.get(_CATEGORY_CACHE_KEY)
+    if categories is None:
+        categories = list(Category.objects.all())
+        cache.set(_CATEGORY_CACHE_KEY, categories, CATEGORY_CACHE_SECONDS)
+    return categories
+
+
+def category_cache_clear() -> None:
+    cache.delete(_CATEGORY_CACHE_KEY)
 
 
 def post_list_public() -> QuerySet[Post]:

@@ -26,8 +26,9 @@ from groups import permissions
 from groups.models import Kim
 from kim_portal.db import joins_in_written_order
 from news.cache import cached_list
-from news.models import Category, Post
+from news.models import Post
 from news.selectors import (
+    category_list,
     post_get_for_detail,
     post_list_cards,
     post_list_public,
@@ -125,7 +126,7 @@ class PostFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.categories = {category.slug: category for category in Category.objects.all()}
+        self.categories = {category.slug: category for category in category_list()}
         self.form.fields["kategori"].widget.choices = [("", _("All categories"))] + [
             (slug, category.name) for slug, category in self.categories.items()
         ]

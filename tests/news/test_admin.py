@@ -258,3 +258,19 @@ def test_category_and_tag_lists_count_posts(client_as, staff_user):
     }
     assert counts[post.category.slug] == 1
     assert [tag.post_count for tag in tags.context["cl"].result_list] == [1]
+
+
+def test_a_category_staff_rename_shows_in_the_list_filter_at_once(
+    client, client_as, staff_user, django_capture_on_commit_callbacks
+):
+    category = Category.objects.get(slug="kesehatan")
+    assert f">{category.name}</option>" in client.get(reverse("news:post-list")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(staff_user).post(
+            reverse("admin:news_category_change", args=[category.pk]),
+            {"name": "Kesehatan Warga", "slug": "kesehatan", "position": category.position},
+        )
+
+    assert response.status_code == 302
+    assert ">Kesehatan Warga</option>" in client.get(reverse("news:post-list")).content.decode()
