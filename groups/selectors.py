@@ -76,12 +76,15 @@ def membership_list_for_managers(*, kim: Kim) -> tuple[list[Membership], list[Me
     return pending, active
 
 
-def kim_activity_list(*, quiet_days: int | None = None) -> QuerySet[Kim]:
+def kim_activity_list(
+    *, quiet_days: int | None = None, trained_year: int | None = None
+) -> QuerySet[Kim]:
     """KIMs of the area with their activity: members, waiting requests, news and last activity.
 
     Last activity is the latest of a change to the KIM or one of its memberships and its latest
-    published post. ``trained_this_year`` counts the KIM's people who attended a training that
-    started this year. With ``quiet_days``, only KIMs quiet that long.
+    published post. ``trained_count`` counts the KIM's people who attended a training that
+    started in ``trained_year`` (default: this year). With ``quiet_days``, only KIMs quiet that
+    long.
     """
     from news.models import Post
     from trainings.selectors import trained_count_subquery
@@ -110,7 +113,7 @@ def kim_activity_list(*, quiet_days: int | None = None) -> QuerySet[Kim]:
                 ),
                 0,
             ),
-            trained_this_year=trained_count_subquery(year=timezone.localdate().year),
+            trained_count=trained_count_subquery(year=trained_year or timezone.localdate().year),
         )
         .annotate(
             last_activity=Greatest(

@@ -1,6 +1,7 @@
 """Pages of a KIM's managers and of Dinkominfo staff. Every state change is a POST."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -187,13 +188,26 @@ class KimActivityView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         self.only_quiet = self.request.GET.get("sepi") == "1"
-        return kim_activity_list(quiet_days=self.quiet_days if self.only_quiet else None)
+        this_year = timezone.localdate().year
+        year = self.request.GET.get("tahun", "")
+        self.trained_year = int(year) if year.isdigit() and 2000 <= int(year) <= this_year else None
+        return kim_activity_list(
+            quiet_days=self.quiet_days if self.only_quiet else None,
+            trained_year=self.trained_year,
+        )
 
     def get_context_data(self, **kwargs):
+        this_year = timezone.localdate().year
+        year = self.trained_year or this_year
+        query = {"sepi": "1"} if self.only_quiet else {}
+        if self.trained_year:
+            query["tahun"] = str(self.trained_year)
         return super().get_context_data(
             only_quiet=self.only_quiet,
             quiet_days=self.quiet_days,
             quiet_since=timezone.now() - timedelta(days=self.quiet_days),
-            query_string="sepi=1" if self.only_quiet else "",
+            trained_year=year,
+            other_trained_year=this_year if year != this_year else this_year - 1,
+            query_string=urlencode(query),
             **kwargs,
         )

@@ -44,8 +44,13 @@ def test_activity_view_counts_kim_people_who_attended_a_training_this_year(clien
     response = client_as(staff_user).get(reverse("groups:kim-activity"))
 
     row = next(k for k in response.context["kims"] if k.name == "KIM Terlatih")
-    assert row.trained_this_year == 2
-    assert "Dilatih tahun ini" in response.content.decode()
+    assert row.trained_count == 2
+    assert f"Dilatih {training.start_date.year}" in response.content.decode()
+    earlier = client_as(staff_user).get(
+        reverse("groups:kim-activity"), {"tahun": last_year.start_date.year}
+    )
+    row = next(k for k in earlier.context["kims"] if k.name == "KIM Terlatih")
+    assert row.trained_count == 1
 
 
 def test_activity_view_query_count_does_not_grow_with_trainings(client_as, staff_user):
