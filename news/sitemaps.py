@@ -34,6 +34,7 @@ class PageSitemap(PortalSitemap):
             "groups:coverage",
             "regions:region-list",
             "trainings:training-list",
+            "aspirations:public-list",
         ]
 
     def location(self, item):
@@ -72,6 +73,18 @@ class TrainingSitemap(PortalSitemap):
         return training.updated_at
 
 
+class AspirationSitemap(PortalSitemap):
+    """Answered aspirations and hoax reports shown publicly (their answers are the content)."""
+
+    def items(self):
+        from aspirations.models import Submission
+
+        return Submission.objects.public().only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, submission):
+        return submission.updated_at
+
+
 class RegionSitemap(PortalSitemap):
     """The region pages below the portal's area (provinces, regencies and districts in it)."""
 
@@ -92,4 +105,5 @@ SITEMAPS = {
     "kim": KimSitemap,
     "wilayah": RegionSitemap,
     "pelatihan": TrainingSitemap,
+    "aspirasi": AspirationSitemap,
 }

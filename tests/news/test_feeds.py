@@ -178,7 +178,7 @@ def test_sitemap_index_names_each_section(client):
 
     assert sections == [
         f"http://testserver/sitemap-{name}.xml"
-        for name in ["halaman", "berita", "kim", "wilayah", "pelatihan"]
+        for name in ["halaman", "berita", "kim", "wilayah", "pelatihan", "aspirasi"]
     ]
 
 
@@ -215,3 +215,27 @@ def test_sitemap_lists_public_kims_regions_and_fixed_pages(client):
     ]
     assert outside.code not in " ".join(regions)
     assert "http://testserver/berita/" in pages and "http://testserver/" in pages
+
+
+def test_sitemap_lists_answered_public_aspirations_only(client, staff_user):
+    from aspirations.services import submission_answer
+    from tests.aspirations.conftest import make_submission
+
+    village = VillageFactory()
+    answered = submission_answer(
+        submission=make_submission(village), actor=staff_user, answer="Sudah diperbaiki."
+    )
+    kept_private = submission_answer(
+        submission=make_submission(village),
+        actor=staff_user,
+        answer="Diteruskan ke dinas.",
+        keep_private=True,
+    )
+    waiting = make_submission(village)
+
+    listed = locations(client, "/sitemap-aspirasi.xml")
+
+    assert listed == [f"http://testserver{answered.get_absolute_url()}"]
+    assert kept_private.get_absolute_url() not in " ".join(listed)
+    assert waiting.get_absolute_url() not in " ".join(listed)
+    assert "http://testserver/aspirasi/" in locations(client, "/sitemap-halaman.xml")
