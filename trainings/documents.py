@@ -168,13 +168,14 @@ def certificate_pdf(registration: Registration) -> bytes:
         pdf.ln(8)
         line(_("is awarded to"), 12)
         pdf.ln(2)
-        line(registration.name, 26, "B")
+        # Long names and titles get a smaller size so the page keeps its layout.
+        line(registration.name, 26 if len(registration.name) <= 40 else 20, "B")
         if registration.institution:
             line(registration.institution, 12)
         pdf.ln(5)
         line(_("for taking part in"), 12)
         pdf.ln(1)
-        line(training.title, 17, "B")
+        line(training.title, 17 if len(training.title) <= 70 else 14, "B")
         place = ", ".join(p for p in (training.venue_name, training.venue_address) if p)
         line(f"{date_range_text(training)} · {place}", 11)
         pdf.ln(2)
