@@ -1,9 +1,9 @@
 """Rate limits of the public forms, counted in Django's cache.
 
-A fixed window per key: the first accepted submission opens it, each one after counts, and the
-key is refused once the count reaches the limit until the window closes. Mobile carriers put
-many villagers behind one address, so the per-address limit is generous and the per-contact
-limit (phone or email) is the tight one.
+A fixed window per key: the first use opens it, each use is counted before the work it allows
+(and given back when that work is refused), and the key is refused once the count reaches the
+limit until the window closes. Mobile carriers put many villagers behind one address, so the
+per-address limit is generous and the per-contact limit (phone or email) is the tight one.
 """
 
 import hashlib
@@ -53,26 +53,41 @@ def client_address(request) -> str:
         return "unknown"
 
 
-def limit_reached(scope: str, values: list[str]) -> Limit | None:
-    """The limit of ``scope`` when any of ``values`` has used it up, else None."""
-    limit = limit_for(scope)
-    keys = [_key(scope, value) for value in values if value]
-    counts = cache.get_many(keys)
-    if any(count >= limit.count for count in counts.values()):
-        return limit
-    return None
+def limit_take(scope: str, values: list[str]) -> Limit | None:
+    """Count one more use for each of ``values``, unless one of them has used ``scope`` up:
+    then count nothing and return the limit.
 
-
-def limit_count(scope: str, values: list[str]) -> None:
-    """Count one more use for each of ``values``."""
+    The use is counted before the work it allows, so that requests arriving together (a burst
+    sent in parallel) cannot all pass a check that none of them has counted yet.
+    """
     limit = limit_for(scope)
+    taken = []
     for value in values:
         if not value:
             continue
         key = _key(scope, value)
         cache.add(key, 0, limit.seconds)
         try:
-            cache.incr(key)
+            count = cache.incr(key)
         except ValueError:
             # The window closed between add() and incr(): start a new one.
             cache.set(key, 1, limit.seconds)
+            count = 1
+        taken.append(key)
+        if count > limit.count:
+            _give_back(taken)
+            return limit
+    return None
+
+
+def limit_give_back(scope: str, values: list[str]) -> None:
+    """Undo :func:`limit_take` for work that was not done after all (a refused submission)."""
+    _give_back([_key(scope, value) for value in values if value])
+
+
+def _give_back(keys: list[str]) -> None:
+    for key in keys:
+        try:
+            cache.decr(key)
+        except ValueError:
+            pass  # the window has closed meanwhile: nothing left to undo

@@ -64,9 +64,11 @@ class SubmissionCreateView(View):
             )
             if value
         ]
-        limit = limits.limit_reached("address", [address]) or limits.limit_reached(
-            "contact", contacts
-        )
+        limit = limits.limit_take("address", [address])
+        if limit is None:
+            limit = limits.limit_take("contact", contacts)
+            if limit is not None:
+                limits.limit_give_back("address", [address])
         if limit is not None:
             form.add_error(
                 None,
@@ -86,6 +88,8 @@ class SubmissionCreateView(View):
                 submitter=request.user,
             )
         except ValidationError as err:
+            limits.limit_give_back("address", [address])
+            limits.limit_give_back("contact", contacts)
             if hasattr(err, "error_dict"):
                 for field, errors in err.error_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -93,8 +97,6 @@ class SubmissionCreateView(View):
                 form.add_error(None, err)
             form.note_photo_lost()
             return self.render_form(form)
-        limits.limit_count("address", [address])
-        limits.limit_count("contact", contacts)
         request.session[SENT_SESSION_KEY] = submission.pk
         return redirect("aspirations:sent")
 
@@ -135,7 +137,7 @@ class TrackView(TemplateView):
         status = 200
         if data is not None and form.is_valid():
             address = limits.client_address(self.request)
-            limit = limits.limit_reached("track", [address])
+            limit = limits.limit_take("track", [address])
             if limit is not None:
                 form.add_error(
                     None,
@@ -147,7 +149,6 @@ class TrackView(TemplateView):
                 )
                 status = 429
             else:
-                limits.limit_count("track", [address])
                 code = code_normalise(form.cleaned_data["kode"])
                 submission = (
                     Submission.objects.for_list()

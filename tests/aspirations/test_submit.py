@@ -256,6 +256,70 @@ def test_a_burst_of_20_from_one_address_is_cut_off_after_the_limit(client, villa
     assert all(s.changes.count() == 1 for s in stored)
 
 
+def test_a_burst_sent_all_at_once_is_cut_off_at_the_limit_too(
+    client, village, category, monkeypatch
+):
+    """Submissions that arrive while the first one is still being saved (a burst sent in
+    parallel) count against the same limit: ten get through, not eleven."""
+    from aspirations.views import public
+
+    real_create = public.submission_create
+    arriving_meanwhile = []
+
+    def create_while_others_arrive(**kwargs):
+        if not arriving_meanwhile:
+            arriving_meanwhile.append(None)
+            for number in range(10):
+                arriving_meanwhile.append(
+                    send(
+                        Client(),
+                        village,
+                        category,
+                        text=f"Usulan yang datang bersamaan nomor {number}.",
+                        submitter_phone=f"08127200{number:04d}",
+                        submitter_email=f"bersamaan{number}@warga.test",
+                    ).status_code
+                )
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(public, "submission_create", create_while_others_arrive)
+
+    first = send(client, village, category).status_code
+
+    assert [first, *arriving_meanwhile[1:]] == [302] + [302] * 9 + [429]
+    assert Submission.objects.count() == 10
+
+
+def test_a_refused_submission_does_not_use_up_the_limit(village, category):
+    client = Client()
+    for number in range(9):
+        send(
+            client,
+            village,
+            category,
+            text=f"Usulan nomor {number}.",
+            submitter_phone=f"08127300{number:04d}",
+            submitter_email=f"w{number}@warga.test",
+        )
+    duplicates = [
+        send(
+            client,
+            village,
+            category,
+            text="Usulan nomor 0.",
+            submitter_phone="081273000000",
+            submitter_email="w0@warga.test",
+        ).status_code
+        for _ in range(3)
+    ]
+
+    last = send(client, village, category, text="Usulan terakhir.", submitter_email="").status_code
+
+    assert duplicates == [200] * 3
+    assert last == 302
+    assert Submission.objects.count() == 10
+
+
 def test_one_contact_is_limited_even_from_many_addresses(village, category):
     statuses = []
     for number in range(7):
