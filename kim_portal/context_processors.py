@@ -35,11 +35,13 @@ def _path_in_language(path: str, code: str) -> str:
     return path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
 
 
-def portal(request):
-    """Site identity for every page, and links to this page in the other languages."""
+def language_alternates(request, query: str | None = None) -> list[dict]:
+    """Links to this page in every language, with the request's query string, or ``query``
+    when a view shows the page for other values than its address says (a form sent back)."""
     current = translation.get_language()
-    query = request.META.get("QUERY_STRING", "")
-    alternates = [
+    if query is None:
+        query = request.META.get("QUERY_STRING", "")
+    return [
         {
             "code": code,
             "name": translation.get_language_info(code)["name_local"],
@@ -49,6 +51,11 @@ def portal(request):
         }
         for code, _name in settings.LANGUAGES
     ]
+
+
+def portal(request):
+    """Site identity for every page, and links to this page in the other languages."""
+    alternates = language_alternates(request)
     return {
         "portal": {
             "site_name": settings.PORTAL_SITE_NAME,

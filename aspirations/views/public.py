@@ -17,6 +17,7 @@ from aspirations.forms import (
 )
 from aspirations.models import Submission
 from aspirations.services import code_normalise, submission_create
+from kim_portal.context_processors import language_alternates
 from regions.models import District
 from regions.selectors import region_area_parts
 
@@ -36,16 +37,26 @@ class SubmissionCreateView(View):
         return self.form_class(**kwargs)
 
     def render_form(self, form, status=200):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "kind": self.form_class.kind,
-                "circulated_suggestions": CIRCULATED_SUGGESTIONS,
-            },
-            status=status,
-        )
+        context = {
+            "form": form,
+            "kind": self.form_class.kind,
+            "circulated_suggestions": CIRCULATED_SUGGESTIONS,
+            "village_code": self.request.GET.get("desa", ""),
+        }
+        if form.is_bound:
+            # The form comes back with the village the villager chose, which may not be the
+            # one its address names: links to the other kind and language follow the choice.
+            chosen = form["village"].value() or ""
+            if chosen != context["village_code"]:
+                query = self.request.GET.copy()
+                query.pop("desa", None)
+                if chosen:
+                    query["desa"] = chosen
+                context["village_code"] = chosen
+                context["language_alternates"] = language_alternates(
+                    self.request, query.urlencode()
+                )
+        return render(self.request, self.template_name, context, status=status)
 
     def get(self, request):
         return self.render_form(self.get_form())

@@ -218,6 +218,29 @@ def test_the_village_can_be_chosen_by_a_link(client, village):
     assert f'<option value="{village.code}" selected>' in html
 
 
+@pytest.mark.parametrize(
+    ("url_name", "other_kind"), [("submit", "report-hoax"), ("report-hoax", "submit")]
+)
+def test_a_form_sent_back_links_to_the_chosen_village_not_the_one_of_its_address(
+    client, village, url_name, other_kind
+):
+    """Opened from another village's page, then the villager picks their own village: the
+    language switch and the link to the other kind carry the village on the page."""
+    from tests.factories import VillageFactory
+
+    linked = VillageFactory(name="Kayuara", district=village.district)
+    path = reverse(f"aspirations:{url_name}")
+
+    html = client.post(
+        f"{path}?desa={linked.code}", {"village": village.code, "submitter_name": "Rudi"}
+    ).content.decode()
+
+    assert f'<option value="{village.code}" selected>' in html
+    assert f'href="/en{path}?desa={village.code}"' in html
+    assert f'href="{reverse(f"aspirations:{other_kind}")}?desa={village.code}"' in html
+    assert f'?desa={linked.code}"' not in html
+
+
 def test_the_form_is_csrf_protected(village, category):
     client = Client(enforce_csrf_checks=True)
 
