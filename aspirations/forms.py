@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -99,13 +100,15 @@ class SubmissionForm(forms.Form):
         if "photo" in self.fields:
             self.fields["photo"].explain()
 
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError(_("This submission cannot be accepted."), code="honeypot")
-        return ""
-
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("website"):
+            # Said above the form: the field itself is out of sight (a person whose browser
+            # filled it in would find no field marked in red).
+            self.add_error(
+                None,
+                forms.ValidationError(_("This submission cannot be accepted."), code="honeypot"),
+            )
         if (
             "submitter_phone" not in self.errors
             and "submitter_email" not in self.errors
@@ -119,6 +122,11 @@ class SubmissionForm(forms.Form):
                 ),
             )
         return cleaned
+
+    @property
+    def has_field_errors(self) -> bool:
+        """Whether a visible field is marked in red (not only a message about the whole form)."""
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
 
     def service_data(self) -> dict:
         return {

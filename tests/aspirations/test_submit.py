@@ -175,6 +175,33 @@ def test_the_honeypot_refuses_bots(client, village, category):
     assert not Submission.objects.exists()
 
 
+def test_the_honeypot_message_is_above_the_form_not_on_the_hidden_field(client, village, category):
+    """A browser that autofills the hidden field would leave a person with an error on a field
+    they cannot see: the message is in the alert at the top, which points to no red field."""
+    html = send(client, village, category, website="http://spam.example").content.decode()
+
+    alert = html.split('<div class="alert alert-danger" role="alert">', 1)[1].split("</div>\n")[0]
+    assert indonesian("This submission cannot be accepted.") in alert
+    assert (
+        indonesian("Nothing was sent yet. Please check the fields marked in red below.") not in html
+    )
+    assert "is-invalid" not in html
+
+
+def test_a_refusal_of_the_whole_form_does_not_point_to_fields_marked_in_red(
+    client, village, category, settings
+):
+    settings.PORTAL_ASPIRATION_LIMITS = {"address": (1, 600)}
+    send(client, village, category)
+
+    html = send(client, village, category, text="Usulan lain.").content.decode()
+
+    assert indonesian("Nothing was sent yet.") in html
+    assert (
+        indonesian("Nothing was sent yet. Please check the fields marked in red below.") not in html
+    )
+
+
 def test_the_same_text_from_the_same_contact_within_a_day_is_a_duplicate(client, village, category):
     send(client, village, category)
     response = send(
