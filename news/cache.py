@@ -1,8 +1,11 @@
-"""Short-lived caches of which posts the public lists show (ids and counts, never pages).
+"""Short-lived caches of what the public news pages read: the ids and counts of lists, a
+published post with its photos and tags, the cards of its "Baca juga". Never rendered pages:
+every page is rendered for its request (with the reader's language, login and messages).
 
 Every key carries the news version, which the services move on whenever a post's public
-state changes (``lists_changed``), so a publish, return, unpublish or feature shows at once.
-A scheduled post, which no service touches when its time comes, shows within ``LIST_SECONDS``.
+state or content changes (``lists_changed``), so a publish, return, unpublish, feature or edit
+shows at once. A scheduled post, which no service touches when its time comes, shows within
+``LIST_SECONDS``; so does a renamed KIM, category or region.
 """
 
 import time
@@ -28,11 +31,13 @@ def lists_changed() -> None:
     cache.set(_VERSION_KEY, time.time_ns(), None)
 
 
-def cached_list(name: str, compute, *, seconds: int = LIST_SECONDS):
-    """``compute()`` (ids or a count, something small) kept under ``name`` for this version."""
+def cached(name: str, compute, *, keep=None, seconds: int = LIST_SECONDS):
+    """``compute()`` kept under ``name`` for this version; when ``keep`` is given, only a value
+    for which ``keep(value)`` is true is kept (e.g. a post only while it is public)."""
     key = f"news:{list_version()}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, seconds)
+        if keep is None or keep(value):
+            cache.set(key, value, seconds)
     return value

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from groups.models import Kim
 from kim_portal.db import joins_in_written_order
-from news.cache import cached_list
+from news.cache import cached
 from news.models import Category, Post, PostPhoto
 from regions.models import District
 
@@ -97,7 +97,7 @@ def post_list_home(*, featured_limit: int = 3, latest_limit: int = 8) -> dict[st
             )
         )
 
-    ids = cached_list(f"home:{featured_limit}:{latest_limit}", candidates)
+    ids = cached(f"home:{featured_limit}:{latest_limit}", candidates)
     posts = list(post_list_cards(posts=Post.objects.published().filter(pk__in=ids)))
     featured = [post for post in posts if post.is_featured and post.published_at >= since]
     featured = featured[:featured_limit]
@@ -111,12 +111,22 @@ def post_list_for_kim(*, kim: Kim, limit: int = 4) -> list[Post]:
     return list(post_list_cards(posts=post_list_public().filter(kim=kim))[:limit])
 
 
-@joins_in_written_order()
 def post_get_for_detail(*, slug: str) -> Post:
     """A post of the area in any status, with all its photos and tags; raises DoesNotExist.
 
-    Whether the person asking may see it is ``groups.permissions.can_view_post``'s answer.
+    Whether the person asking may see it is ``groups.permissions.can_view_post``'s answer. A
+    public post is kept in the cache for the news version (``news.cache``), without its
+    author's email, phone or password hash; a draft or a scheduled post is always read fresh.
     """
+    return cached(f"post:{slug}", lambda: _post_for_detail(slug=slug), keep=_is_public)
+
+
+def _is_public(post: Post) -> bool:
+    return post.is_public
+
+
+@joins_in_written_order()
+def _post_for_detail(*, slug: str) -> Post:
     posts = Post.objects.all()
     if settings.PORTAL_AREA_CODE:
         posts = posts.filter(Q(kim__isnull=True) | Q(district__in=District.objects.in_area()))
@@ -128,30 +138,30 @@ def post_get_for_detail(*, slug: str) -> Post:
             ),
             "tags",
         )
-        .defer("search_vector")
+        .defer("search_vector", "author__password", "author__email", "author__phone")
         .get(slug=slug)
     )
 
 
-@joins_in_written_order()
 def post_list_related(*, post: Post, limit: int = 4) -> list[Post]:
     """Published posts of the same district, then of the same category, as cards ("Baca juga").
 
-    Each side is a short walk down its own partial index; both run as one UNION, whose ids
-    are cached for the news version (``news.cache``).
+    Each side is a short walk down its own partial index; both run as one UNION. The cards
+    are kept in the cache for the news version (``news.cache``).
     """
+    return cached(f"related:{post.pk}:{limit}", lambda: _related_cards(post=post, limit=limit))
 
-    def candidates():
-        public = post_list_public().exclude(pk=post.pk)
-        same_category = public.filter(category_id=post.category_id)
-        same_category = same_category.values_list("pk", flat=True)[:limit]
-        if post.district_id is None:
-            return list(same_category)
-        same_district = public.filter(district_id=post.district_id)
-        return list(same_district.values_list("pk", flat=True)[:limit].union(same_category))
 
-    ids = cached_list(f"related:{post.pk}:{limit}", candidates)
-    posts = list(post_list_cards(posts=Post.objects.published().filter(pk__in=ids)))
+@joins_in_written_order()
+def _related_cards(*, post: Post, limit: int) -> list[Post]:
+    public = post_list_public().exclude(pk=post.pk)
+    same_category = public.filter(category_id=post.category_id).values("pk")[:limit]
+    if post.district_id is None:
+        candidates = same_category
+    else:
+        same_district = public.filter(district_id=post.district_id).values("pk")[:limit]
+        candidates = same_district.union(same_category)
+    posts = list(post_list_cards(posts=Post.objects.filter(pk__in=candidates)))
     posts.sort(key=lambda other: other.district_id != post.district_id or post.district_id is None)
     return posts[:limit]
 

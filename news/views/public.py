@@ -25,7 +25,7 @@ from django.views.generic import DetailView, ListView
 from groups import permissions
 from groups.models import Kim
 from kim_portal.db import joins_in_written_order
-from news.cache import cached_list
+from news.cache import cached
 from news.models import Post
 from news.selectors import (
     category_list,
@@ -77,7 +77,7 @@ class CappedPaginator(Paginator):
         shows at once; see ``news.cache``)."""
         if self.count_cache_key is None:
             return self._count()
-        return cached_list(self.count_cache_key, self._count)
+        return cached(self.count_cache_key, self._count)
 
     def _count(self) -> int:
         if not isinstance(self.object_list, QuerySet):

@@ -602,3 +602,33 @@ def test_cached_home_ids_never_show_a_post_that_stopped_being_public(client, kim
     Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
 
     assert "Jalan desa mulai diperbaiki" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_staff_edit_of_a_published_post_shows_at_once_though_posts_are_cached(
+    client, kim, staff_user, django_capture_on_commit_callbacks
+):
+    post = PostFactory(kim=kim, title="Jembatan gantung diperbaiki")
+    assert "Jembatan gantung diperbaiki" in client.get(post.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_update(
+            post=post,
+            actor=staff_user,
+            data={"title": "Jembatan gantung selesai diperbaiki", "lead": post.lead},
+        )
+
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Jembatan gantung selesai diperbaiki" in html
+
+
+def test_a_scheduled_post_preview_is_never_served_from_the_cache(client_as, kim, staff_user):
+    post = PostFactory(
+        kim=kim, title="Pasar murah", published_at=timezone.now() + timedelta(days=1)
+    )
+    client = client_as(staff_user)
+    assert "Pasar murah" in client.get(post.get_absolute_url()).content.decode()
+
+    services.post_update(post=post, actor=staff_user, data={"title": "Pasar murah hari Sabtu"})
+
+    assert post.get_absolute_url() == f"/berita/{post.slug}/"
+    assert "Pasar murah hari Sabtu" in client.get(post.get_absolute_url()).content.decode()
