@@ -225,3 +225,37 @@ def test_resident_reports_a_hoax_from_a_fact_check_and_staff_answer_with_it(
     html = page.content()
     assert "siti@warga.test" not in html and "81311112222" not in html
     shot(page, tmp_path, "7-hoax-list")
+
+
+def test_a_pasted_link_does_not_make_the_pages_scroll_sideways(live, phone_page, staff_user):
+    """Hoax messages come with long links, and people type words without spaces: the public
+    page, the queue and the handling page still fit a 360 px phone."""
+    from aspirations.services import submission_answer
+
+    Category.objects.get_or_create(slug="infrastruktur", defaults={"name": "Infrastruktur"})
+    village = VillageFactory(name="Bailangu", district=DistrictFactory(name="Sekayu"))
+    link = "https://bit.ly/" + "bantuan-tunai-" * 12
+    submission = submission_create(
+        kind=Submission.Kind.HOAX,
+        data={
+            "text": f"Klik {link} untuk dapat bantuan",
+            "link": link,
+            "circulated_on": "GrupWhatsAppWargaDusunTigaBailanguSekayuMusiBanyuasin",
+            "village": village,
+            "submitter_name": "Rudi",
+            "submitter_phone": PHONE_NUMBER,
+        },
+    )
+    submission_answer(submission=submission, actor=staff_user, answer=f"Hoaks: {link}")
+
+    phone_page.goto(live + submission.get_absolute_url())
+    expect(phone_page.get_by_text("Klik https://bit.ly/")).to_be_visible()
+    assert_fits_the_screen(phone_page)
+
+    log_in(phone_page, live, staff_user.email, PASSWORD)
+    phone_page.goto(live + "/aspirasi/kelola/")
+    expect(phone_page.get_by_text("Klik https://bit.ly/")).to_be_visible()
+    assert_fits_the_screen(phone_page)
+    phone_page.goto(live + f"/aspirasi/kelola/{submission.pk}/")
+    expect(phone_page.get_by_role("heading", level=1)).to_be_visible()
+    assert_fits_the_screen(phone_page)
