@@ -24,6 +24,16 @@ CIRCULATED_SUGGESTIONS = [
 ]
 
 
+class LongTextarea(forms.Textarea):
+    """A textarea without ``maxlength``: a browser cuts a longer pasted text (a forwarded
+    chain message) without a word, while the form's own check says so and keeps it all."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("maxlength", None)
+        return context
+
+
 class VillageField(forms.ModelChoiceField):
     """A village of the portal's area by its code, chosen from a list grouped by district."""
 
@@ -163,7 +173,7 @@ class AspirationForm(SubmissionForm):
     text = forms.CharField(
         label=_("Your aspiration"),
         max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=LongTextarea(attrs={"rows": 6}),
         help_text=_("What happened, where exactly, since when, what you propose."),
     )
     photo = PhotoField(
@@ -185,7 +195,7 @@ class HoaxReportForm(SubmissionForm):
     text = forms.CharField(
         label=_("The message you received"),
         max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=LongTextarea(attrs={"rows": 6}),
         help_text=_("Copy the suspicious message here, or describe it."),
     )
     link = forms.URLField(

@@ -167,6 +167,28 @@ def test_incomplete_forms_are_refused_and_keep_the_typing(
     assert not Submission.objects.exists()
 
 
+@pytest.mark.parametrize("url_name", ["submit", "report-hoax"])
+def test_a_text_too_long_is_refused_with_a_message_and_kept_whole(
+    client, village, category, url_name
+):
+    """A browser would cut a pasted text at ``maxlength`` without a word; the form says how
+    long it may be instead, and gives the whole text back to shorten."""
+    from aspirations.forms import TEXT_MAX
+
+    form_page = client.get(reverse(f"aspirations:{url_name}")).content.decode()
+    textarea = form_page.split('<textarea name="text"', 1)[1].split(">", 1)[0]
+    assert "maxlength" not in textarea
+
+    long_text = "Pesan berantai panjang. " * 150
+    data = aspiration_data(village, category, text=long_text, circulated_on="Facebook")
+    response = client.post(reverse(f"aspirations:{url_name}"), data)
+
+    html = response.content.decode()
+    assert f"paling banyak {TEXT_MAX} karakter" in html
+    assert long_text.strip() in html
+    assert not Submission.objects.exists()
+
+
 def test_the_honeypot_refuses_bots(client, village, category):
     response = send(client, village, category, website="http://spam.example")
 
