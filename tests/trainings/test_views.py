@@ -221,6 +221,28 @@ def test_exports_open_as_csv_and_xlsx(client_as, training, staff_user):
     )
 
 
+def test_exports_keep_typed_text_that_looks_like_a_formula_as_text(client_as, training, staff_user):
+    RegistrationFactory(
+        training=training,
+        name="Rina Utami",
+        institution='=HYPERLINK("http://contoh.test","klik")',
+        phone="+6281234567890",
+    )
+    client = client_as(staff_user)
+
+    response = client.get(reverse("trainings:export", args=[training.slug, "peserta", "xlsx"]))
+    row = list(load_workbook(io.BytesIO(response.content)).active.iter_rows())[1]
+    assert row[4].value == '=HYPERLINK("http://contoh.test","klik")'
+    assert row[4].data_type == "s"
+    assert (row[8].value, row[8].data_type) == ("+6281234567890", "s")
+
+    response = client.get(reverse("trainings:export", args=[training.slug, "peserta", "csv"]))
+    row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1]
+    assert row[4] == '\'=HYPERLINK("http://contoh.test","klik")'
+    assert row[8] == "'+6281234567890"
+    assert row[2] == "Rina Utami"
+
+
 def test_manage_page_counts_by_category_and_district(client_as, training, staff_user):
     sekayu = DistrictFactory(name="Sekayu")
     RegistrationFactory.create_batch(2, training=training, category="opd", district=sekayu)

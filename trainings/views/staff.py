@@ -264,6 +264,17 @@ class ParticipantImportView(StaffMixin, FormView):
 
 # --- Exports ---------------------------------------------------------------------------------
 
+# A cell starting with one of these is run as a formula by Excel and LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Participants type names and institutions: one like ``=HYPERLINK(...)`` must reach the
+    spreadsheet as text, not as a formula (the leading apostrophe marks it as text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def participant_rows(training: Training, registrations) -> list[list]:
     header = [
@@ -338,13 +349,16 @@ class TrainingExportView(StaffMixin, View):
         if fmt == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response.write("\ufeff")
-            csv.writer(response).writerows(rows)
+            csv.writer(response).writerows([[csv_cell(cell) for cell in row] for row in rows])
         else:
             workbook = Workbook()
             sheet = workbook.active
             sheet.title = kind.capitalize()
             for row in rows:
                 sheet.append([str(cell) if not isinstance(cell, int) else cell for cell in row])
+                for cell in sheet[sheet.max_row]:
+                    if cell.data_type == "f":  # text that looks like a formula stays text
+                        cell.data_type = "s"
             out = io.BytesIO()
             workbook.save(out)
             response = HttpResponse(
