@@ -1,6 +1,18 @@
 """Reads of trainings for public pages, the member area and staff pages."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -77,14 +89,20 @@ def registration_list_for_day(*, training: Training, day, query: str = "") -> Qu
 
 
 def registration_list_for_report(*, training: Training) -> QuerySet[Registration]:
-    """The registered and waiting participants of a training with their attendance days, for
-    exports (cancelled registrations are left out)."""
+    """The registered participants of a training by name, then the waiting list in the order
+    it is promoted, with their attendance days, for exports (cancelled ones are left out)."""
+    waiting = Registration.Status.WAITLISTED
     return (
         training.registrations.active()
         .select_related("kim", "district")
         .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.order_by("date")))
-        .annotate(days_attended=Count("attendances", distinct=True))
-        .order_by("status", "name", "pk")
+        .annotate(
+            days_attended=Count("attendances", distinct=True),
+            is_waiting=Case(When(status=waiting, then=True), default=False),
+            # Confirmed rows sort by name; waiting ones by when they registered.
+            sort_name=Case(When(status=waiting, then=Value("")), default="name"),
+        )
+        .order_by("is_waiting", "sort_name", "created_at", "pk")
     )
 
 

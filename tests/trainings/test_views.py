@@ -221,6 +221,27 @@ def test_exports_open_as_csv_and_xlsx(client_as, training, staff_user):
     )
 
 
+def test_participant_export_lists_the_registered_first_then_the_waiting_list_in_order(
+    client_as, training, staff_user
+):
+    RegistrationFactory(training=training, name="Zaki Registered")
+    RegistrationFactory(training=training, name="Yuni Waiting First", status="menunggu")
+    RegistrationFactory(training=training, name="Ani Registered")
+    RegistrationFactory(training=training, name="Budi Waiting Second", status="menunggu")
+
+    response = client_as(staff_user).get(
+        reverse("trainings:export", args=[training.slug, "peserta", "xlsx"])
+    )
+
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [(row[0], row[2], row[10]) for row in rows[1:]] == [
+        (1, "Ani Registered", "Terdaftar"),
+        (2, "Zaki Registered", "Terdaftar"),
+        (3, "Yuni Waiting First", "Daftar tunggu"),
+        (4, "Budi Waiting Second", "Daftar tunggu"),
+    ]
+
+
 def test_exports_keep_typed_text_that_looks_like_a_formula_as_text(client_as, training, staff_user):
     RegistrationFactory(
         training=training,
