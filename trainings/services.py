@@ -92,7 +92,16 @@ def registration_state_for(*, training: Training, user: User, confirmed_count: i
     existing = None
     if user.is_authenticated:
         existing = (
-            Registration.objects.active().filter(training=training, user=user).only("code").first()
+            Registration.objects.active()
+            .filter(training=training, user=user)
+            .only("code", "status")
+            .first()
+        )
+    if existing and existing.status == Registration.Status.WAITLISTED:
+        return RegistrationState(
+            reason=_("You are on the waiting list: we email you when a seat becomes free."),
+            code="waitlisted",
+            existing=existing,
         )
     if existing:
         return RegistrationState(

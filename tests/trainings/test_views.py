@@ -88,6 +88,19 @@ def test_a_full_training_offers_the_waiting_list(client_as, training):
     assert "Masuk daftar tunggu" in html and "Sisa 0 dari 2" in html
 
 
+def test_detail_tells_a_wait_listed_person_they_are_waiting_not_registered(client_as, training):
+    training.capacity = 1
+    training.save()
+    RegistrationFactory(training=training)
+    waiting = RegistrationFactory(training=training, status="menunggu")
+
+    html = client_as(waiting.user).get(training.get_absolute_url()).content.decode()
+
+    assert "Anda di daftar tunggu" in html
+    assert "Anda sudah terdaftar" not in html
+    assert waiting.get_absolute_url() in html
+
+
 def test_register_form_is_prefilled_and_one_post_registers(client_as, training, kim_member):
     client = client_as(kim_member)
     url = reverse("trainings:register", args=[training.slug])
