@@ -16,7 +16,7 @@ from aspirations.forms import (
     TrackForm,
 )
 from aspirations.models import Submission
-from aspirations.services import code_normalise, submission_create
+from aspirations.services import code_normalise, submission_create, text_clean
 from kim_portal.context_processors import language_alternates
 from regions.models import District
 from regions.selectors import region_area_parts
@@ -58,6 +58,15 @@ class SubmissionCreateView(View):
                 )
         return render(self.request, self.template_name, context, status=status)
 
+    def sent_just_now(self, form) -> bool:
+        """Whether this browser sent this very text a moment ago and has not seen its code."""
+        pk = self.request.session.get(SENT_SESSION_KEY)
+        return bool(pk) and (
+            Submission.objects.filter(
+                pk=pk, kind=self.form_class.kind, text=text_clean(form.cleaned_data["text"])
+            ).exists()
+        )
+
     def get(self, request):
         return self.render_form(self.get_form())
 
@@ -66,6 +75,10 @@ class SubmissionCreateView(View):
         if not form.is_valid():
             form.note_photo_lost()
             return self.render_form(form)
+        if self.sent_just_now(form):
+            # A second tap on "Send" while the first was still on its way on a slow line: the
+            # first was saved, so show its code instead of refusing this one as a duplicate.
+            return redirect("aspirations:sent")
         address = limits.client_address(request)
         contacts = [
             value

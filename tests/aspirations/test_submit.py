@@ -299,6 +299,23 @@ def test_the_form_is_csrf_protected(village, category):
     assert not Submission.objects.exists()
 
 
+def test_a_second_tap_on_send_shows_the_code_of_the_first_instead_of_a_duplicate_error(
+    client, village, category
+):
+    """On a slow line the phone drops the first answer when "Send" is tapped again: the
+    villager gets the code of what was saved, not "you already sent this"."""
+    send(client, village, category)  # its answer never reaches the phone
+
+    again = send(client, village, category)
+
+    assert again.status_code == 302 and again.url == reverse("aspirations:sent")
+    submission = Submission.objects.get()
+    assert submission.display_code in client.get(again.url).content.decode()
+    after_seeing_the_code = send(client, village, category)
+    assert after_seeing_the_code.status_code == 200
+    assert Submission.objects.count() == 1
+
+
 def test_a_burst_of_20_from_one_address_is_cut_off_after_the_limit(client, village, category):
     responses = [
         send(
