@@ -3,6 +3,7 @@ import io
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
@@ -63,7 +64,13 @@ class ParticipantForm(forms.Form):
 
     name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
-    phone = forms.CharField(label=_("Phone / WhatsApp"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Phone / WhatsApp"),
+        max_length=20,
+        required=False,
+        validators=[validate_whatsapp_number],
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
     category = forms.ChoiceField(label=_("Category"), choices=ParticipantCategory.choices)
     institution = forms.CharField(label=_("Institution"), max_length=200, required=False)
     position = forms.CharField(label=_("Position"), max_length=150, required=False)
@@ -110,6 +117,20 @@ def _table(upload) -> list[list]:
     return list(csv.reader(io.StringIO(text), dialect))
 
 
+def _cell_text(cell) -> str:
+    # Spreadsheets store a typed phone number as a number: 81234567890 or 81234567890.0.
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return "" if cell is None else str(cell).strip()
+
+
+def _phone_value(text: str) -> str:
+    """A phone number as typed; one whose leading 0 the spreadsheet dropped gets it back."""
+    if text.isdigit() and text.startswith("8"):
+        return "0" + text
+    return text
+
+
 def _category_value(text: str) -> str | None:
     wanted = text.strip().lower()
     for value, label in ParticipantCategory.choices:
@@ -138,9 +159,7 @@ def participant_rows_from_file(upload) -> list[dict]:
     rows, errors = [], []
     for line, cells in enumerate(table[1:], start=2):
         values = {
-            IMPORT_COLUMNS[column]: str(
-                cells[i] if i < len(cells) and cells[i] is not None else ""
-            ).strip()
+            IMPORT_COLUMNS[column]: _cell_text(cells[i] if i < len(cells) else None)
             for i, column in enumerate(header)
             if column in IMPORT_COLUMNS
         }
@@ -155,6 +174,19 @@ def participant_rows_from_file(upload) -> list[dict]:
                 gettext("unknown category “%(value)s”") % {"value": values.get("category", "")}
             )
         values["category"] = category or ""
+        if values.get("email"):
+            try:
+                validate_email(values["email"])
+            except ValidationError:
+                problems.append(gettext("invalid email “%(value)s”") % {"value": values["email"]})
+        if values.get("phone"):
+            values["phone"] = _phone_value(values["phone"])
+            try:
+                validate_whatsapp_number(values["phone"])
+            except ValidationError:
+                problems.append(
+                    gettext("invalid phone number “%(value)s”") % {"value": values["phone"]}
+                )
         district_name = values.pop("district", "")
         values["district"] = None
         if district_name:

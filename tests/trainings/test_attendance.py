@@ -182,6 +182,46 @@ def test_a_bad_row_names_its_line_and_imports_nothing(training):
     assert not training.registrations.exists()
 
 
+def test_an_import_reports_bad_emails_and_phones_with_the_other_problems_at_once(training):
+    form = import_form(
+        xlsx(
+            [
+                ["nama", "email", "telepon", "kategori"],
+                ["Rina Utami", "rina@contoh", "0812 3456 7890", "opd"],
+                ["Tono Purba", "", "12345", "pers"],
+                ["Lia Aulia", "", "", "astronot"],
+            ]
+        )
+    )
+
+    assert not form.is_valid()
+    assert form.errors["file"] == [
+        "Baris 2: email “rina@contoh” tidak valid",
+        "Baris 3: nomor telepon “12345” tidak valid",
+        "Baris 4: kategori “astronot” tidak dikenal",
+    ]
+
+
+def test_an_import_gives_back_the_leading_zero_a_spreadsheet_drops(training, staff_user):
+    form = import_form(
+        xlsx(
+            [
+                ["nama", "telepon", "kategori"],
+                ["Rina", 81234567890, "opd"],
+                ["Tono", 81298765432.0, "opd"],
+            ]
+        )
+    )
+    assert form.is_valid(), form.errors
+
+    participants_import(training=training, actor=staff_user, rows=form.rows)
+
+    assert set(training.registrations.values_list("phone", flat=True)) == {
+        "081234567890",
+        "081298765432",
+    }
+
+
 def test_an_import_row_already_registered_stops_the_import(training, staff_user):
     person = UserFactory(email="sudah@contoh.test")
     RegistrationFactory(training=training, user=person)

@@ -298,6 +298,20 @@ def test_staff_add_a_participant_from_the_phone_form(client_as, training, staff_
     assert training.registrations.get().name == "Pak Lurah"
 
 
+def test_staff_add_form_refuses_a_bad_phone_and_keeps_what_was_typed(
+    client_as, training, staff_user
+):
+    response = client_as(staff_user).post(
+        reverse("trainings:participant-add", args=[training.slug]),
+        {"name": "Pak Lurah", "phone": "12345", "category": "kecamatan"},
+    )
+
+    assert response.status_code == 200
+    assert "Masukkan nomor HP Indonesia yang benar" in response.content.decode()
+    assert response.context["form"]["name"].value() == "Pak Lurah"
+    assert not training.registrations.exists()
+
+
 def test_import_page_reports_bad_lines_and_keeps_nothing(client_as, training, staff_user):
     upload = ContentFile(b"nama,kategori\nRina,opd\nTono,astronot\n", name="peserta.csv")
 
