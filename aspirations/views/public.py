@@ -137,7 +137,10 @@ class SubmissionSentView(View):
         submission = (
             Submission.objects.select_related("village").filter(pk=pk).first() if pk else None
         )
-        return render(request, "aspirations/submission_sent.html", {"submission": submission})
+        response = render(request, "aspirations/submission_sent.html", {"submission": submission})
+        # The code is the key to the submission: no shared cache may keep this page.
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class TrackView(TemplateView):

@@ -47,8 +47,9 @@ def test_a_villager_sends_an_aspiration_and_sees_the_code_once(
     assert submission.submitter is None
     assert len(submission.code) == 10 and set(submission.code) <= set(CODE_ALPHABET)
     assert submission.changes.get().to_status == "diterima"
-    page = client.get(response.url).content.decode()
-    assert submission.display_code in page
+    sent = client.get(response.url)
+    assert submission.display_code in sent.content.decode()
+    assert sent["Cache-Control"] == "private, no-store"
     again = client.get(response.url).content.decode()
     assert submission.display_code not in again
     # The code goes to the sender's email; nothing about the contact goes to the handlers.
