@@ -17,6 +17,7 @@ from trainings.models import (
     Session,
     Training,
 )
+from trainings.services import waiting_list_promote
 
 
 class TrainingAdminForm(forms.ModelForm):
@@ -116,6 +117,19 @@ class TrainingAdmin(admin.ModelAdmin):
         if "cover" in form.changed_data and obj.cover:
             obj.cover = image_to_webp(obj.cover, max_side=1600)
         super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            promoted = waiting_list_promote(training=obj, actor=request.user)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d person moved from the waiting list to a seat (emailed).",
+                        "%d people moved from the waiting list to a seat (emailed).",
+                        len(promoted),
+                    )
+                    % len(promoted),
+                    messages.SUCCESS,
+                )
 
     @admin.display(description=_("participants"))
     def manage_link(self, obj):

@@ -305,6 +305,23 @@ def _promote_next(training: Training) -> Registration | None:
 
 
 @transaction.atomic
+def waiting_list_promote(*, training: Training, actor: User) -> list[Registration]:
+    """Give the seats left (e.g. after staff raised the capacity) to the waiting list, oldest
+    first, while the training still takes participants. Returns those promoted."""
+    _require(permissions.can_manage_trainings(actor))
+    training = _lock(training)
+    if training.is_past or training.status not in (
+        Training.Status.PUBLISHED,
+        Training.Status.CLOSED,
+    ):
+        return []
+    promoted = []
+    while (registration := _promote_next(training)) is not None:
+        promoted.append(registration)
+    return promoted
+
+
+@transaction.atomic
 def training_finish(*, training: Training, actor: User) -> Training:
     """Staff close a training after its last session: certificates become available."""
     _require(permissions.can_manage_trainings(actor))

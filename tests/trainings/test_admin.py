@@ -4,14 +4,15 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from tests.trainings.factories import TrainingFactory
-from trainings.models import Training
+from tests.trainings.factories import RegistrationFactory, TrainingFactory
+from trainings.models import Registration, Training
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,35 @@ def test_a_material_named_pdf_must_be_a_pdf(client_as, staff_user, training):
     with pytest.raises(ValidationError) as caught:
         fake.full_clean()
     assert "Berkas ini bukan dokumen PDF." in str(caught.value)
+
+
+def test_raising_the_capacity_gives_the_new_seats_to_the_waiting_list_in_order(
+    client_as, staff_user, django_capture_on_commit_callbacks
+):
+    training = TrainingFactory(capacity=1)
+    RegistrationFactory(training=training)
+    first = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
+    second = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
+    data = {
+        "title": training.title,
+        "slug": training.slug,
+        "status": training.status,
+        "start_date": training.start_date.isoformat(),
+        "end_date": training.end_date.isoformat(),
+        "venue_name": training.venue_name,
+        "capacity": "2",
+        **inline_management("sessions"),
+        **inline_management("materials"),
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(staff_user).post(
+            reverse("admin:trainings_training_change", args=[training.pk]), data, follow=True
+        )
+
+    assert "1 orang pindah dari daftar tunggu ke kursi" in response.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Registration.Status.CONFIRMED and first.promoted_at
+    assert second.status == Registration.Status.WAITLISTED
+    assert [message.to for message in mail.outbox] == [[first.email]]
