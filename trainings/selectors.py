@@ -1,9 +1,13 @@
 """Reads of trainings for public pages, the member area and staff pages."""
 
+import unicodedata
+
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -13,7 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import User
 from groups.models import Kim, Membership
@@ -69,6 +73,30 @@ def registration_list_for_user(*, user: User) -> QuerySet[Registration]:
     )
 
 
+# Accented letters the door search folds to plain ones; apostrophes (TO is shorter) it drops.
+FOLD_FROM = "ÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÝÇÑáàâäãåéèêëíìîïóòôöõúùûüýÿçñ'’‘`"
+FOLD_TO = "AAAAAAEEEEIIIIOOOOOUUUUYCNaaaaaaeeeeiiiiooooouuuuyycn"
+
+
+def _folded(field: str):
+    """The column in lower case, without accents and apostrophes, in SQL."""
+    return Lower(
+        Func(field, Value(FOLD_FROM), Value(FOLD_TO), function="TRANSLATE"),
+        output_field=CharField(),
+    )
+
+
+def fold(text: str) -> str:
+    """What ``_folded`` does, for the typed query: "Nur'aini" and "Dédé" match "nuraini" and
+    "dede" typed at the door, and the other way round."""
+    plain = "".join(
+        char
+        for char in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(char) and char not in "'’‘`"
+    )
+    return plain.lower()
+
+
 def registration_list_for_day(*, training: Training, day, query: str = "") -> QuerySet:
     """Confirmed participants of a training, with ``present`` for that day; ``query`` finds
     a name, an institution or a ticket code."""
@@ -80,9 +108,11 @@ def registration_list_for_day(*, training: Training, day, query: str = "") -> Qu
     )
     query = query.strip()
     if query:
-        registrations = registrations.filter(
-            Q(name__icontains=query)
-            | Q(institution__icontains=query)
+        registrations = registrations.alias(
+            folded_name=_folded("name"), folded_institution=_folded("institution")
+        ).filter(
+            Q(folded_name__contains=fold(query))
+            | Q(folded_institution__contains=fold(query))
             | Q(code__iexact=query.upper())
         )
     return registrations

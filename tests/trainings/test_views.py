@@ -194,6 +194,29 @@ def test_attendance_page_searches_by_name_and_marks_who_is_present(client_as, tr
     assert client_as(UserFactory()).get(url).status_code == 403
 
 
+@pytest.mark.parametrize(
+    "typed, found",
+    [
+        ("nuraini", "Siti Nur'aini"),
+        ("NUR’AINI", "Siti Nur'aini"),
+        ("dede", "Dédé Suryadi"),
+        ("DÉDÉ", "Dédé Suryadi"),
+        ("desa bailangu", "Siti Nur'aini"),
+    ],
+)
+def test_attendance_search_ignores_accents_and_apostrophes(
+    client_as, training, staff_user, typed, found
+):
+    RegistrationFactory(training=training, name="Siti Nur'aini", institution="Désa Bailangu")
+    RegistrationFactory(training=training, name="Dédé Suryadi", institution="Dinas Pendidikan")
+    RegistrationFactory(training=training, name="Tono Purba")
+    url = reverse("trainings:attendance", args=[training.slug, training.start_date.isoformat()])
+
+    response = client_as(staff_user).get(url, {"q": typed})
+
+    assert [r.name for r in response.context["registrations"]] == [found]
+
+
 def test_attendance_sheet_lists_participants_with_a_signature_column(
     client_as, training, staff_user
 ):
