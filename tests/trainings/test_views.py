@@ -144,6 +144,19 @@ def test_ticket_shows_code_and_qr_to_its_owner_only(client_as, training, staff_u
     assert client_as(UserFactory()).get(url).status_code == 404
 
 
+def test_ticket_of_a_finished_training_offers_the_certificate_without_the_door_qr(client_as):
+    start = timezone.localdate() - timedelta(days=5)
+    training = TrainingFactory(start_date=start, end_date=start + timedelta(days=1))
+    registration = RegistrationFactory(training=training)
+    for day in training.days:
+        registration.attendances.create(date=day)
+
+    html = client_as(registration.user).get(registration.get_absolute_url()).content.decode()
+
+    assert "Unduh sertifikat (PDF)" in html and registration.code in html
+    assert "<svg" not in html and "Tunjukkan kode ini di pintu masuk" not in html
+
+
 def test_cancel_is_post_only_and_only_for_the_owner(client_as, training):
     registration = RegistrationFactory(training=training)
     url = reverse("trainings:cancel", args=[registration.code])

@@ -127,8 +127,9 @@ class TicketView(LoginRequiredMixin, TemplateView):
             registration=registration,
             training=training,
             date_range=date_range_text(training),
+            # No door to show it at once the training is over.
             qr=qr_svg(check_in_url)
-            if registration.status == Registration.Status.CONFIRMED
+            if registration.status == Registration.Status.CONFIRMED and not training.is_over
             else None,
             attended_days=set(registration.attendances.values_list("date", flat=True)),
             days_attended=days_attended,
