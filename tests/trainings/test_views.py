@@ -2,14 +2,15 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.template.defaultfilters import date as date_filter
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 from openpyxl import load_workbook
 
@@ -57,6 +58,36 @@ def test_detail_shows_agenda_by_day_speakers_seats_and_login_reason(client, trai
     assert "Amrullah" in html and "Kabid Komunikasi Publik" in html
     assert "Sisa 27 dari 30" in html
     assert "Masuk untuk mendaftar" in html
+
+
+def test_detail_says_when_registration_closes_while_it_is_open(client, training):
+    training.registration_closes_at = timezone.make_aware(
+        datetime.combine(training.start_date - timedelta(days=2), time(17, 0))
+    )
+    training.save()
+
+    html = client.get(training.get_absolute_url()).content.decode()
+    assert "<dt>Batas pendaftaran</dt>" in html
+    with translation.override("id"):
+        assert date_filter(training.registration_closes_at, "j F Y, H.i") in html
+
+    training.status = Training.Status.CLOSED
+    training.save()
+    assert (
+        "Pendaftaran ditutup</dt>" not in client.get(training.get_absolute_url()).content.decode()
+    )
+
+
+def test_detail_of_a_finished_training_counts_participants_not_seats_left(client, training):
+    start = timezone.localdate() - timedelta(days=5)
+    training.start_date, training.end_date = start, start + timedelta(days=1)
+    training.save()
+    RegistrationFactory.create_batch(3, training=training)
+
+    html = client.get(training.get_absolute_url()).content.decode()
+
+    assert "<dt>Peserta</dt><dd>3</dd>" in html
+    assert "Sisa 27 dari 30" not in html
 
 
 @pytest.mark.parametrize(

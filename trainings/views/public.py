@@ -69,6 +69,8 @@ class TrainingDetailView(DetailView):
             training=training, user=user, confirmed_count=training.confirmed_count
         )
         is_staff = permissions.can_manage_trainings(user)
+        closes_at = training.registration_closes_at
+        still_open = state.code in ("", "login", "category", "registered", "waitlisted")
         may_download = is_staff or state.existing is not None
         return super().get_context_data(
             agenda=agenda_by_day(training),
@@ -80,6 +82,7 @@ class TrainingDetailView(DetailView):
                 1 for m in training.materials.all() if not (m.is_public or may_download)
             ),
             date_range=date_range_text(training),
+            registration_closes_at=closes_at if closes_at and still_open else None,
             can_manage=is_staff,
             **kwargs,
         )
