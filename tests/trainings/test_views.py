@@ -58,6 +58,8 @@ def test_detail_shows_agenda_by_day_speakers_seats_and_login_reason(client, trai
     assert "Amrullah" in html and "Kabid Komunikasi Publik" in html
     assert "Sisa 27 dari 30" in html
     assert "Masuk untuk mendaftar" in html
+    # Not a second "Daftar" that reads like registering for the training.
+    assert ">Buat akun</a>" in html
 
 
 def test_detail_says_when_registration_closes_while_it_is_open(client, training):
