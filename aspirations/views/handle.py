@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
@@ -115,7 +116,9 @@ class HandleDetailView(LoginRequiredMixin, TemplateView):
         changes = SubmissionChange.objects.filter(submission=submission).select_related(
             "changed_by"
         )
-        context = self.get_context_data(submission=submission, forms=forms, changes=changes)
+        context = self.get_context_data(
+            submission=submission, forms=forms, changes=changes, bound_action=bound_action
+        )
         response = self.render_to_response(context, status=status)
         response["Cache-Control"] = "private, no-store"
         return response
@@ -168,7 +171,11 @@ class HandleActionView(HandleDetailView):
             _("Saved: the submission is now “%(status)s”.")
             % {"status": submission.get_status_display()},
         )
-        return redirect("aspirations:handle-detail", pk=submission.pk)
+        # To the top of the page and its "Saved" message: the form was posted to its own
+        # fragment (to land on it when refused), which a redirect would otherwise keep.
+        return redirect(
+            reverse("aspirations:handle-detail", kwargs={"pk": submission.pk}) + "#main"
+        )
 
 
 class StatisticsView(LoginRequiredMixin, TemplateView):

@@ -294,3 +294,24 @@ def test_a_handler_may_keep_an_answered_submission_off_the_public_pages(
     assert client.get(submission.get_absolute_url()).status_code == 404
     tracked = client.get(reverse("aspirations:track"), {"kode": submission.code})
     assert "Sudah kami sampaikan ke kepala dusun." in tracked.content.decode()
+
+
+def test_a_refused_action_says_so_at_the_top_and_lands_on_its_form(client_as, village, manager):
+    """On a phone the forms come after the submission: a handler whose reject has no reason
+    must not see the page as it was and think it was saved."""
+    submission = make_submission(village)
+    client = client_as(manager)
+    action = reverse("aspirations:handle-action", args=[submission.pk, "tolak"])
+
+    page = client.get(reverse("aspirations:handle-detail", args=[submission.pk])).content.decode()
+    refused = client.post(action, {"tolak-reason": ""})
+
+    assert f'action="{action}#action-tolak"' in page and 'id="action-tolak"' in page
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    top = html.split('<div class="row g-4">', 1)[0]
+    assert "Belum tersimpan." in top and 'href="#action-tolak"' in top
+    saved = client.post(action, {"tolak-reason": "Duplikat laporan lain."})
+    assert saved.url == reverse("aspirations:handle-detail", args=[submission.pk]) + "#main"
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.REJECTED
