@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -79,7 +79,9 @@ def registration_window_reason(*, training: Training, now=None) -> tuple[str, st
         return "closed", _("Registration is closed.")
     if training.registration_opens_at and now < training.registration_opens_at:
         return "not_open", _("Registration opens on %(when)s.") % {
-            "when": timezone.localtime(training.registration_opens_at).strftime("%d-%m-%Y %H:%M")
+            "when": formats.date_format(
+                timezone.localtime(training.registration_opens_at), "j F Y, H.i"
+            )
         }
     if training.registration_closes_at and now >= training.registration_closes_at:
         return "closed", _("Registration is closed.")

@@ -80,6 +80,19 @@ def test_detail_says_when_registration_closes_while_it_is_open(client, training)
     )
 
 
+def test_detail_says_when_registration_opens_in_words(client_as, training):
+    training.registration_opens_at = timezone.make_aware(
+        datetime.combine(training.start_date - timedelta(days=3), time(8, 0))
+    )
+    training.save()
+
+    html = client_as(UserFactory()).get(training.get_absolute_url()).content.decode()
+
+    with translation.override("id"):
+        opens = date_filter(training.registration_opens_at, "j F Y")
+    assert f"Pendaftaran dibuka pada {opens}, 08.00." in html
+
+
 def test_detail_of_a_finished_training_counts_participants_not_seats_left(client, training):
     start = timezone.localdate() - timedelta(days=5)
     training.start_date, training.end_date = start, start + timedelta(days=1)
