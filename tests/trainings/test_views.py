@@ -466,6 +466,19 @@ def test_participants_only_materials(client, client_as, training, staff_user):
     )
 
 
+def test_participants_only_materials_are_not_for_the_waiting_list(client_as, training):
+    private = Material.objects.create(
+        training=training, title="Modul", file=ContentFile(b"%PDF-1.4 m", name="m.pdf")
+    )
+    waiting = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
+    client = client_as(waiting.user)
+
+    assert client.get(private.get_absolute_url()).status_code == 403
+    html = client.get(training.get_absolute_url()).content.decode()
+    assert private.get_absolute_url() not in html
+    assert "1 materi lagi untuk peserta terdaftar" in html
+
+
 def test_calendar_feed_lists_every_public_training(client, training):
     other = TrainingFactory(title="Literasi Digital")
     TrainingFactory(status=Training.Status.DRAFT, title="Rahasia")

@@ -71,7 +71,7 @@ class TrainingDetailView(DetailView):
         is_staff = permissions.can_manage_trainings(user)
         closes_at = training.registration_closes_at
         still_open = state.code in ("", "login", "category", "registered", "waitlisted")
-        may_download = is_staff or state.existing is not None
+        may_download = is_staff or state.code == "registered"
         return super().get_context_data(
             agenda=agenda_by_day(training),
             speakers=speakers_of(training),
@@ -125,8 +125,11 @@ class MaterialDownloadView(View):
         if not material.is_public:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            # Participants: confirmed registrations, not the waiting list.
             registered = (
-                Registration.objects.active().filter(training=training, user=request.user).exists()
+                Registration.objects.confirmed()
+                .filter(training=training, user=request.user)
+                .exists()
             )
             if not (registered or permissions.can_manage_trainings(request.user)):
                 raise PermissionDenied
