@@ -116,8 +116,15 @@ class HandleDetailView(LoginRequiredMixin, TemplateView):
         changes = SubmissionChange.objects.filter(submission=submission).select_related(
             "changed_by"
         )
+        refused_elsewhere = bound_form is not None and bound_action not in forms
         context = self.get_context_data(
-            submission=submission, forms=forms, changes=changes, bound_action=bound_action
+            submission=submission,
+            forms=forms,
+            changes=changes,
+            refused_action=bound_action if bound_action in forms else None,
+            # The status no longer allows the action (another handler was quicker): its form
+            # is gone from the page, so what was wrong is said at the top.
+            refused_errors=bound_form.non_field_errors() if refused_elsewhere else [],
         )
         response = self.render_to_response(context, status=status)
         response["Cache-Control"] = "private, no-store"

@@ -315,3 +315,23 @@ def test_a_refused_action_says_so_at_the_top_and_lands_on_its_form(client_as, vi
     assert saved.url == reverse("aspirations:handle-detail", args=[submission.pk]) + "#main"
     submission.refresh_from_db()
     assert submission.status == Submission.Status.REJECTED
+
+
+def test_an_action_another_handler_made_impossible_says_why_at_the_top(
+    client_as, village, manager, staff_user
+):
+    """Two handlers on the same submission: the second one's action, now out of step with its
+    status, has no form left on the page, so its message is at the top."""
+    submission = make_submission(village)
+    page = reverse("aspirations:handle-detail", args=[submission.pk])
+    client_as(manager).get(page)  # the manager opens it and reads
+    submission_reject(submission=submission, actor=staff_user, reason="Spam.")
+
+    late = client_as(manager).post(
+        reverse("aspirations:handle-action", args=[submission.pk, "verifikasi"]), {}
+    )
+
+    assert late.status_code == 400
+    top = late.content.decode().split('<div class="row g-4">', 1)[0]
+    assert "Belum tersimpan." in top
+    assert "Kiriman berstatus “Ditolak” tidak dapat diubah dengan cara ini." in top
