@@ -203,6 +203,17 @@ def test_ticket_of_a_finished_training_offers_the_certificate_without_the_door_q
     assert "<svg" not in html and "Tunjukkan kode ini di pintu masuk" not in html
 
 
+def test_ticket_of_a_cancelled_training_says_so_and_shows_no_door_qr(client_as, training):
+    registration = RegistrationFactory(training=training)
+    training.status = Training.Status.CANCELLED
+    training.save()
+
+    html = client_as(registration.user).get(registration.get_absolute_url()).content.decode()
+
+    assert "Pelatihan ini dibatalkan." in html
+    assert "<svg" not in html and "Tunjukkan kode ini di pintu masuk" not in html
+
+
 def test_cancel_is_post_only_and_only_for_the_owner(client_as, training):
     registration = RegistrationFactory(training=training)
     url = reverse("trainings:cancel", args=[registration.code])

@@ -129,7 +129,9 @@ class TicketView(LoginRequiredMixin, TemplateView):
             date_range=date_range_text(training),
             # No door to show it at once the training is over.
             qr=qr_svg(check_in_url)
-            if registration.status == Registration.Status.CONFIRMED and not training.is_over
+            if registration.status == Registration.Status.CONFIRMED
+            and not training.is_over
+            and training.status != Training.Status.CANCELLED
             else None,
             attended_days=set(registration.attendances.values_list("date", flat=True)),
             days_attended=days_attended,
