@@ -169,3 +169,18 @@ def test_the_public_detail_costs_the_same_queries_however_long_the_record(
         response = client.get(submission.get_absolute_url())
 
     assert response.status_code == 200
+
+
+def test_a_search_without_results_says_nothing_matches_not_that_nothing_exists(
+    client, village, staff_user
+):
+    submission_answer(
+        submission=make_submission(village, title="Lampu jalan mati"),
+        actor=staff_user,
+        answer="Sudah diperbaiki.",
+    )
+
+    html = client.get(reverse("aspirations:public-list"), {"q": "posyandu"}).content.decode()
+
+    assert "Tidak ada aspirasi bertanggapan yang cocok dengan kata atau saringan ini." in html
+    assert "Belum ada aspirasi yang ditanggapi di sini." not in html
