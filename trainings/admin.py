@@ -17,7 +17,7 @@ from trainings.models import (
     Session,
     Training,
 )
-from trainings.services import waiting_list_promote
+from trainings.services import training_cancellation_notify, waiting_list_promote
 
 
 class TrainingAdminForm(forms.ModelForm):
@@ -117,7 +117,19 @@ class TrainingAdmin(admin.ModelAdmin):
         if "cover" in form.changed_data and obj.cover:
             obj.cover = image_to_webp(obj.cover, max_side=1600)
         super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
+        if change and "status" in form.changed_data and obj.status == Training.Status.CANCELLED:
+            emailed = training_cancellation_notify(training=obj, actor=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%d participant is emailed that the training is cancelled.",
+                    "%d participants are emailed that the training is cancelled.",
+                    emailed,
+                )
+                % emailed,
+                messages.WARNING,
+            )
+        elif change and "capacity" in form.changed_data:
             promoted = waiting_list_promote(training=obj, actor=request.user)
             if promoted:
                 self.message_user(

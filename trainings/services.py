@@ -323,6 +323,16 @@ def waiting_list_promote(*, training: Training, actor: User) -> list[Registratio
     return promoted
 
 
+def training_cancellation_notify(*, training: Training, actor: User) -> int:
+    """Staff have cancelled the training: email everyone still registered or waiting, so
+    nobody travels to it. Returns how many are emailed."""
+    _require(permissions.can_manage_trainings(actor))
+    registrations = list(training.registrations.active().exclude(email="").only("pk", "email"))
+    for registration in registrations:
+        _notify(registration, "training_cancelled")
+    return len(registrations)
+
+
 @transaction.atomic
 def training_finish(*, training: Training, actor: User) -> Training:
     """Staff close a training after its last session: certificates become available."""

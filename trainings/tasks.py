@@ -11,14 +11,16 @@ KINDS = {
     "menunggu": "menunggu",
     "promoted": "terdaftar",
     "reminder": "terdaftar",
+    "training_cancelled": None,  # any active registration, while the training is cancelled
 }
 
 
 @task()
 def registration_notify(*, registration_id: int, kind: str) -> bool:
     """Email a participant: registered (with the training's .ics), wait-listed, promoted from
-    the waiting list (with the .ics) or reminded the day before. Nothing goes out when the
-    registration changed meanwhile (e.g. cancelled before the worker ran)."""
+    the waiting list (with the .ics), reminded the day before, or told the training is
+    cancelled. Nothing goes out when the registration changed meanwhile (e.g. cancelled
+    before the worker ran)."""
     from trainings.documents import training_ics
     from trainings.models import Registration
 
@@ -28,9 +30,14 @@ def registration_notify(*, registration_id: int, kind: str) -> bool:
         .filter(pk=registration_id)
         .first()
     )
-    if registration is None or not registration.email or registration.status != KINDS[kind]:
+    if registration is None or not registration.email:
         return False
     training = registration.training
+    if kind == "training_cancelled":
+        if not (registration.is_active and training.status == training.Status.CANCELLED):
+            return False
+    elif registration.status != KINDS[kind]:
+        return False
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "kind": kind,
@@ -43,7 +50,7 @@ def registration_notify(*, registration_id: int, kind: str) -> bool:
         subject = render_to_string("trainings/email/registration_subject.txt", context).strip()
         body = render_to_string("trainings/email/registration_body.txt", context)
     message = EmailMessage(subject, body, None, [registration.email])
-    if registration.status == "terdaftar":
+    if registration.status == "terdaftar" and kind != "training_cancelled":
         message.attach(f"{training.slug}.ics", training_ics(training), "text/calendar")
     message.send()
     return True

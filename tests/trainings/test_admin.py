@@ -153,3 +153,37 @@ def test_raising_the_capacity_gives_the_new_seats_to_the_waiting_list_in_order(
     assert first.status == Registration.Status.CONFIRMED and first.promoted_at
     assert second.status == Registration.Status.WAITLISTED
     assert [message.to for message in mail.outbox] == [[first.email]]
+
+
+def test_cancelling_a_training_emails_everyone_registered_or_waiting(
+    client_as, staff_user, django_capture_on_commit_callbacks
+):
+    training = TrainingFactory(capacity=1)
+    registered = RegistrationFactory(training=training)
+    waiting = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
+    RegistrationFactory(training=training, status=Registration.Status.CANCELLED)
+    data = {
+        "title": training.title,
+        "slug": training.slug,
+        "status": Training.Status.CANCELLED,
+        "start_date": training.start_date.isoformat(),
+        "end_date": training.end_date.isoformat(),
+        "venue_name": training.venue_name,
+        "capacity": "1",
+        **inline_management("sessions"),
+        **inline_management("materials"),
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(staff_user).post(
+            reverse("admin:trainings_training_change", args=[training.pk]), data, follow=True
+        )
+
+    assert "2 peserta dikabari lewat email bahwa pelatihan dibatalkan" in response.content.decode()
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [registered.email, waiting.email]
+    )
+    email = mail.outbox[0]
+    assert email.subject == f"Dibatalkan: {training.title}"
+    assert "dibatalkan" in email.body and "Mohon tidak datang" in email.body
+    assert "di pintu masuk" not in email.body and not email.attachments
