@@ -291,6 +291,14 @@ def test_a_form_sent_back_links_to_the_chosen_village_not_the_one_of_its_address
     assert f'?desa={linked.code}"' not in html
 
 
+def test_the_privacy_notice_names_everyone_who_sees_the_contact(client, village):
+    """The managers of the district KIM handle the district's villages too, so they see the
+    phone number and email: the notice says so."""
+    html = client.get(reverse("aspirations:submit")).content.decode()
+
+    assert "staf Dinkominfo dan pengurus KIM desa dan KIM kecamatan Anda" in html
+
+
 def test_the_form_is_csrf_protected(village, category):
     client = Client(enforce_csrf_checks=True)
 
