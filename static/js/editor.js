@@ -1,4 +1,5 @@
-/* The post form (templates/news/post_form.html), made a little easier with JavaScript.
+/* The post form (templates/news/post_form.html) and the aspiration forms, made a little easier
+ * with JavaScript.
  *
  * Everything here is optional: without it the body is a plain textarea, the fact-check fields
  * are always shown and the server checks the photo. With it:

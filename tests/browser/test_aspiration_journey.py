@@ -259,3 +259,17 @@ def test_a_pasted_link_does_not_make_the_pages_scroll_sideways(live, phone_page,
     phone_page.goto(live + f"/aspirasi/kelola/{submission.pk}/")
     expect(phone_page.get_by_role("heading", level=1)).to_be_visible()
     assert_fits_the_screen(phone_page)
+
+
+def test_a_photo_over_the_limit_is_refused_before_it_is_sent(live, phone_page, tmp_path):
+    """On slow data, a 9 MB photo would take minutes to send only to be refused: the phone
+    says so as soon as it is chosen, and the file is not sent."""
+    village = VillageFactory(name="Bailangu", district=DistrictFactory(name="Sekayu"))
+    big = tmp_path / "besar.jpg"
+    big.write_bytes(b"\xff\xd8" + os.urandom(9 * 1024 * 1024))
+
+    phone_page.goto(live + f"/aspirasi/kirim/?desa={village.code}")
+    phone_page.locator("input[type=file]").set_input_files(str(big))
+
+    expect(phone_page.get_by_role("alert")).to_have_text("Ukuran berkas lebih dari 8 MB.")
+    assert phone_page.locator("input[type=file]").evaluate("input => input.files.length") == 0
