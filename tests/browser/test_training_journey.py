@@ -185,3 +185,47 @@ def test_staff_run_a_two_day_training_from_registration_to_certificate(
     assert re.match(
         r"peserta-pelatihan-jurnalistik-dan-kehumasan\.xlsx", download.value.suggested_filename
     )
+
+
+def test_long_unbroken_words_do_not_make_training_pages_scroll_sideways(
+    live, phone_page, new_context, staff_user
+):
+    """People type institutions as links or without spaces, and staff paste links into a
+    description: every training page still fits a 360 px phone."""
+    from tests.trainings.factories import RegistrationFactory, TrainingFactory
+
+    link = "https://sebuahdomainyangsangatpanjang.desa.id/" + "kelompok-informasi-" * 6
+    training = TrainingFactory(
+        title="PelatihanJurnalistikDanKehumasanKabupatenMusiBanyuasin2026",
+        description=f"Unduh jadwal di {link}",
+    )
+    person = UserFactory(name="Dédé Suryadi", email="dede@contoh.test")
+    registration = RegistrationFactory(training=training, user=person, institution=link)
+    RegistrationFactory(training=training, institution=link, status="menunggu")
+    day = training.start_date.isoformat()
+
+    phone_page.goto(live + "/pelatihan/")
+    expect(phone_page.get_by_role("link", name=training.title)).to_be_visible()
+    assert_fits_the_screen(phone_page)
+    phone_page.goto(live + training.get_absolute_url())
+    expect(phone_page.get_by_text("Unduh jadwal di")).to_be_visible()
+    assert_fits_the_screen(phone_page)
+
+    log_in(phone_page, live, person.email)
+    phone_page.goto(live + registration.get_absolute_url())
+    expect(phone_page.locator(".ticket-code")).to_have_text(registration.code)
+    assert_fits_the_screen(phone_page)
+
+    staff = phone(new_context)
+    log_in(staff, live, staff_user.email)
+    staff.goto(live + "/pelatihan/kelola/")
+    expect(staff.get_by_role("link", name=training.title)).to_be_visible()
+    assert_fits_the_screen(staff)
+    for url in (
+        training.get_manage_url(),
+        f"/pelatihan/{training.slug}/hadir/{day}/",
+        f"/pelatihan/cek/{registration.code}/",
+    ):
+        staff.goto(live + url)
+        expect(staff.get_by_text("Dédé Suryadi").first).to_be_visible()
+        assert_fits_the_screen(staff)
