@@ -113,7 +113,10 @@ def _table(upload) -> list[list]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else "excel"
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:  # empty, or one column: the header check says what is missing
+        dialect = "excel"
     return list(csv.reader(io.StringIO(text), dialect))
 
 

@@ -417,6 +417,19 @@ def test_import_page_reports_bad_lines_and_keeps_nothing(client_as, training, st
     assert not training.registrations.exists()
 
 
+@pytest.mark.parametrize("content", [b"hello world\nfoo bar\n", b"nama\nRina\n", b""])
+def test_import_page_explains_a_file_without_the_columns(client_as, training, staff_user, content):
+    upload = ContentFile(content, name="peserta.csv")
+
+    response = client_as(staff_user).post(
+        reverse("trainings:participant-import", args=[training.slug]), {"file": upload}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not training.registrations.exists()
+
+
 def test_the_example_import_file_imports_cleanly(client_as, training, staff_user):
     DistrictFactory(name="Sekayu")
     client = client_as(staff_user)
