@@ -1,3 +1,4 @@
+import codecs
 import csv
 import io
 
@@ -109,10 +110,14 @@ def _table(upload) -> list[list]:
         except Exception as err:
             raise ValidationError(_("The file is not a readable XLSX spreadsheet.")) from err
         return [list(row) for row in sheet.iter_rows(values_only=True)]
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # Excel's "Unicode Text"
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    text = text.replace("\x00", "")  # the database refuses NUL characters
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:  # empty, or one column: the header check says what is missing
@@ -124,7 +129,7 @@ def _cell_text(cell) -> str:
     # Spreadsheets store a typed phone number as a number: 81234567890 or 81234567890.0.
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    return "" if cell is None else str(cell).strip()
+    return "" if cell is None else str(cell).replace("\x00", "").strip()
 
 
 def _phone_value(text: str) -> str:

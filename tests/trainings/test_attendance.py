@@ -222,6 +222,21 @@ def test_an_import_gives_back_the_leading_zero_a_spreadsheet_drops(training, sta
     }
 
 
+def test_an_import_reads_excel_unicode_text_and_drops_nul_characters(training, staff_user):
+    unicode_text = "nama\tkategori\nDédé Suryadi\tumum\n".encode("utf-16")
+    stray_nul = b"nama,kategori\nRina\x00 Utami,opd\n"
+
+    for content in (unicode_text, stray_nul):
+        form = import_form(SimpleUploadedFile("peserta.csv", content))
+        assert form.is_valid(), form.errors
+        participants_import(training=training, actor=staff_user, rows=form.rows)
+
+    assert set(training.registrations.values_list("name", flat=True)) == {
+        "Dédé Suryadi",
+        "Rina Utami",
+    }
+
+
 def test_an_import_row_already_registered_stops_the_import(training, staff_user):
     person = UserFactory(email="sudah@contoh.test")
     RegistrationFactory(training=training, user=person)
