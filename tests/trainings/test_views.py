@@ -526,6 +526,17 @@ def test_dashboard_lists_my_registrations_and_certificates(client_as, training):
     assert mine.get_absolute_url() in html
 
 
+def test_dashboard_says_when_a_training_i_registered_for_is_cancelled(client_as, training):
+    mine = RegistrationFactory(training=training)
+    training.status = Training.Status.CANCELLED
+    training.save()
+
+    html = client_as(mine.user).get(reverse("accounts:dashboard")).content.decode()
+
+    assert '<span class="badge text-bg-danger">Dibatalkan</span>' in html
+    assert ">Terdaftar</span>" not in html
+
+
 def test_sitemap_lists_public_trainings(client, training):
     draft = TrainingFactory(status=Training.Status.DRAFT)
 
