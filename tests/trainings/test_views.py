@@ -381,6 +381,15 @@ def test_manage_page_counts_by_category_and_district(client_as, training, staff_
     assert ("Sekayu", 2) in response.context["by_district"]
 
 
+def test_manage_page_links_each_waiting_person_to_their_ticket(client_as, training, staff_user):
+    waiting = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
+
+    html = client_as(staff_user).get(training.get_manage_url()).content.decode()
+
+    # Staff cancel for a waiting person who phones in from their ticket page.
+    assert f'<a href="{waiting.get_absolute_url()}">{waiting.name}</a>' in html
+
+
 def test_staff_add_a_participant_from_the_phone_form(client_as, training, staff_user):
     response = client_as(staff_user).post(
         reverse("trainings:participant-add", args=[training.slug]),
