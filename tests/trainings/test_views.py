@@ -230,6 +230,23 @@ def test_cancel_is_post_only_and_only_for_the_owner(client_as, training):
     assert registration.status == Registration.Status.CANCELLED
 
 
+def test_staff_cancelling_for_a_participant_are_not_told_it_is_their_own(
+    client_as, training, staff_user
+):
+    registration = RegistrationFactory(training=training, name="Rina Utami")
+    client = client_as(staff_user)
+
+    own = client_as(registration.user).get(registration.get_absolute_url()).content.decode()
+    assert "Batalkan pendaftaran saya" in own
+    html = client.get(registration.get_absolute_url()).content.decode()
+    assert "Batalkan pendaftaran ini" in html and "pendaftaran saya" not in html
+    assert "Ya, batalkan pendaftaran Rina Utami" in html
+
+    response = client.post(reverse("trainings:cancel", args=[registration.code]), follow=True)
+    assert "Pendaftaran Rina Utami sudah dibatalkan." in response.content.decode()
+    assert "Pendaftaran Anda sudah dibatalkan." not in response.content.decode()
+
+
 def test_check_in_page_is_for_staff_only_and_checks_in_on_post(
     client, client_as, training, staff_user
 ):

@@ -147,6 +147,7 @@ class TicketView(LoginRequiredMixin, TemplateView):
                 else None
             ),
             can_cancel=registration.is_active and not training.is_past,
+            is_own=registration.user_id == self.request.user.pk,
             **kwargs,
         )
 
@@ -161,9 +162,13 @@ class RegistrationCancelView(LoginRequiredMixin, View):
         except ValidationError as err:
             messages.error(request, " ".join(err.messages))
             return redirect(registration.get_absolute_url())
-        messages.success(request, _("Your registration has been cancelled."))
         if registration.user_id != request.user.pk:
+            messages.success(
+                request,
+                _("The registration of %(name)s has been cancelled.") % {"name": registration.name},
+            )
             return redirect("trainings:training-manage", slug=registration.training.slug)
+        messages.success(request, _("Your registration has been cancelled."))
         return redirect(registration.training.get_absolute_url())
 
 
