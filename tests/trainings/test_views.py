@@ -365,6 +365,20 @@ def test_participant_export_lists_the_registered_first_then_the_waiting_list_in_
     ]
 
 
+def test_xlsx_export_has_a_bold_frozen_header_and_columns_wide_enough(
+    client_as, training, staff_user
+):
+    RegistrationFactory(training=training, name="Raden Mas Bagus Wicaksono Adiningrat")
+
+    response = client_as(staff_user).get(
+        reverse("trainings:export", args=[training.slug, "peserta", "xlsx"])
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["C"].width >= len("Raden Mas Bagus Wicaksono Adiningrat")
+
+
 def test_exports_keep_typed_text_that_looks_like_a_formula_as_text(client_as, training, staff_user):
     RegistrationFactory(
         training=training,

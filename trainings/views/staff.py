@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from groups import permissions
 from trainings.documents import date_range_text
@@ -335,6 +336,16 @@ def attendance_rows(training: Training, registrations) -> list[list]:
     return rows
 
 
+def xlsx_readable(sheet) -> None:
+    """Bold header kept in view while scrolling, columns as wide as their text (up to 50)."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(len(str(cell.value or "")) for cell in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 50)
+
+
 class TrainingExportView(StaffMixin, View):
     """Participant list (peserta) or attendance recap (rekap) as CSV or XLSX."""
 
@@ -359,6 +370,7 @@ class TrainingExportView(StaffMixin, View):
                 for cell in sheet[sheet.max_row]:
                     if cell.data_type == "f":  # text that looks like a formula stays text
                         cell.data_type = "s"
+            xlsx_readable(sheet)
             out = io.BytesIO()
             workbook.save(out)
             response = HttpResponse(
