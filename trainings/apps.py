@@ -6,3 +6,6 @@ class TrainingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "trainings"
     verbose_name = _("Trainings")
+
+    def ready(self):
+        from trainings import receivers  # noqa: F401

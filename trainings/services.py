@@ -224,6 +224,31 @@ def _build_invitee(*, training: Training, actor: User, data: dict) -> Registrati
 
 
 @transaction.atomic
+def registrations_claim(*, user: User, email: str) -> list[Registration]:
+    """Link the registrations staff made for ``email`` before it had an account to the person
+    who has just proved the address is theirs, so they see their tickets and certificates.
+    One per training: a training they already registered for keeps that registration."""
+    taken = set(
+        Registration.objects.active().filter(user=user).values_list("training_id", flat=True)
+    )
+    claimed = []
+    invitations = (
+        Registration.objects.select_for_update()
+        .filter(user__isnull=True, email__iexact=email)
+        .order_by("created_at", "pk")
+    )
+    for registration in invitations:
+        if registration.is_active:
+            if registration.training_id in taken:
+                continue
+            taken.add(registration.training_id)
+        registration.user = user
+        registration.save(update_fields=["user", "updated_at"])
+        claimed.append(registration)
+    return claimed
+
+
+@transaction.atomic
 def participants_import(*, training: Training, actor: User, rows: list[dict]) -> list[Registration]:
     """Add many invitees at once. Every row is checked first; one bad row stops the whole
     import (``ValidationError`` naming each bad line) and nothing is saved."""

@@ -46,6 +46,7 @@ def registration_notify(*, registration_id: int, kind: str) -> bool:
             "training_url": settings.PORTAL_BASE_URL + training.get_absolute_url(),
             "ticket_url": settings.PORTAL_BASE_URL
             + reverse("trainings:ticket", kwargs={"code": registration.code}),
+            "signup_url": settings.PORTAL_BASE_URL + reverse("account_signup"),
         }
         subject = render_to_string("trainings/email/registration_subject.txt", context).strip()
         body = render_to_string("trainings/email/registration_body.txt", context)

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from tests.trainings.factories import RegistrationFactory
+from tests.trainings.factories import RegistrationFactory, TrainingFactory
 from trainings.models import ParticipantCategory, Registration, Training
 from trainings.services import (
     registration_add,
     registration_cancel,
     registration_state_for,
+    registrations_claim,
     training_categories_for,
     training_register,
 )
@@ -191,3 +192,20 @@ def test_seat_counts_ignore_cancelled_and_waiting(training):
 
     assert register(training).status == Status.CONFIRMED
     assert register(training).status == Status.WAITLISTED
+
+
+def test_claiming_invitations_links_one_registration_per_training(training, staff_user):
+    other = TrainingFactory()
+    person = UserFactory(email="camat@contoh.test")
+    register(training, user=person)  # registered themself before the invitation was linked
+    invited = dict(name="Pak Camat", email="camat@contoh.test", category="kecamatan")
+    duplicate = RegistrationFactory(training=training, user=None, **invited)
+    first = RegistrationFactory(training=other, user=None, **invited)
+    second = RegistrationFactory(training=other, user=None, **invited)
+
+    claimed = registrations_claim(user=person, email="Camat@Contoh.test")
+
+    assert claimed == [first]
+    for registration in (duplicate, second):
+        registration.refresh_from_db()
+        assert registration.user is None

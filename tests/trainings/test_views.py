@@ -2,9 +2,11 @@
 
 import csv
 import io
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.template.defaultfilters import date as date_filter
@@ -17,6 +19,7 @@ from openpyxl import load_workbook
 from tests.factories import DistrictFactory, UserFactory
 from tests.trainings.factories import RegistrationFactory, SessionFactory, TrainingFactory
 from trainings.models import Material, ParticipantCategory, Registration, Training
+from trainings.services import registration_add
 
 pytestmark = pytest.mark.django_db
 
@@ -245,6 +248,40 @@ def test_staff_cancelling_for_a_participant_are_not_told_it_is_their_own(
     response = client.post(reverse("trainings:cancel", args=[registration.code]), follow=True)
     assert "Pendaftaran Rina Utami sudah dibatalkan." in response.content.decode()
     assert "Pendaftaran Anda sudah dibatalkan." not in response.content.decode()
+
+
+def test_an_invitee_who_signs_up_with_the_invited_email_gets_the_ticket(
+    client, client_as, training, staff_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = registration_add(
+            training=training,
+            actor=staff_user,
+            data={"name": "Pak Camat", "email": "camat@contoh.test", "category": "kecamatan"},
+        )
+    [invitation] = mail.outbox
+    assert "buat akun di portal dengan alamat email ini (camat@contoh.test)" in invitation.body
+    assert reverse("account_signup") in invitation.body
+    mail.outbox.clear()
+
+    client.post(
+        reverse("account_signup"),
+        {
+            "name": "Pak Camat",
+            "email": "Camat@contoh.test",
+            "password1": "Sungai-Lilin-2026",
+            "password2": "Sungai-Lilin-2026",
+        },
+    )
+    registration.refresh_from_db()
+    assert registration.user is None  # not before the address is confirmed
+    confirm = re.search(r"https?://\S+(/akun/confirm-email/\S+/)", mail.outbox[0].body)
+    client.post(confirm.group(1))
+
+    registration.refresh_from_db()
+    assert registration.user.email.lower() == "camat@contoh.test"
+    response = client_as(registration.user).get(registration.get_absolute_url())
+    assert response.status_code == 200 and registration.code in response.content.decode()
 
 
 def test_check_in_page_is_for_staff_only_and_checks_in_on_post(
