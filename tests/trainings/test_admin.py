@@ -69,7 +69,7 @@ def test_staff_create_a_two_day_training_with_sessions_and_a_webp_cover(client_a
     assert training.categories == ["opd", "pers"]
     assert training.sessions.count() == 2
     with Image.open(training.cover.path) as cover:
-        assert cover.format == "WEBP" and max(cover.size) == 1600 and not cover.getexif()
+        assert cover.format == "WEBP" and max(cover.size) == 960 and not cover.getexif()
 
 
 def test_a_session_outside_the_training_days_is_refused(client_as, staff_user):
