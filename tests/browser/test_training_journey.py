@@ -143,7 +143,7 @@ def test_staff_run_a_two_day_training_from_registration_to_certificate(
     # At the door: the ticket's QR code opens the staff check-in page (day one) ...
     staff.goto(live + f"/pelatihan/cek/{ani.code}/")
     expect(staff.get_by_role("heading", name="Ani Lestari")).to_be_visible()
-    staff.get_by_role("button", name="Hadir hari ke-1").click()
+    staff.get_by_role("button", name="Catat hadir hari ke-1").click()
     expect(staff.get_by_text("Ani Lestari sudah presensi.")).to_be_visible()
     assert_fits_the_screen(staff)
     # ... and on day two staff find her by name.
@@ -151,7 +151,7 @@ def test_staff_run_a_two_day_training_from_registration_to_certificate(
     staff.get_by_role("link", name="Presensi hari ke-2").click()
     staff.get_by_label("Cari peserta").fill("ani")
     staff.get_by_role("button", name="Cari").click()
-    staff.get_by_role("button", name="Hadir Ani Lestari").click()
+    staff.get_by_role("button", name="Catat hadir Ani Lestari").click()
     expect(staff.get_by_text("Ani Lestari sudah presensi.")).to_be_visible()
     assert_fits_the_screen(staff)
     assert sorted(ani.attendances.values_list("date", flat=True)) == [today, tomorrow]

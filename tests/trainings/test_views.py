@@ -315,6 +315,9 @@ def test_attendance_page_searches_by_name_and_marks_who_is_present(client_as, tr
     assert [r.name for r in response.context["registrations"]] == ["Rina Utami"]
     assert response.context["registrations"][0].present
     assert "1 dari 2 hadir" in response.content.decode()
+    # The button to check someone in does not read like the "hadir" (present) badge.
+    html = client_as(staff_user).get(url, {"q": "tono"}).content.decode()
+    assert ">Catat hadir<span" in html and ">hadir</span>" not in html
     assert client_as(UserFactory()).get(url).status_code == 403
 
 
