@@ -2,6 +2,7 @@
 answered ones. Nothing here shows a sender's phone number or email."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,6 +18,7 @@ from aspirations.forms import (
 )
 from aspirations.models import Submission
 from aspirations.services import code_normalise, submission_create, text_clean
+from groups.models import Kim
 from kim_portal.context_processors import language_alternates
 from regions.models import District
 from regions.selectors import region_area_parts
@@ -135,9 +137,30 @@ class SubmissionSentView(View):
     def get(self, request):
         pk = request.session.pop(SENT_SESSION_KEY, None)
         submission = (
-            Submission.objects.select_related("village").filter(pk=pk).first() if pk else None
+            Submission.objects.select_related("village", "district").filter(pk=pk).first()
+            if pk
+            else None
         )
-        response = render(request, "aspirations/submission_sent.html", {"submission": submission})
+        told = set()
+        if submission is not None:
+            # Say only who was told: many villages have no KIM of their own (yet).
+            told = set(
+                Kim.objects.exclude(status__in=[Kim.Status.PROPOSED, Kim.Status.DISSOLVED])
+                .filter(
+                    Q(village_id=submission.village_id)
+                    | Q(level=Kim.Level.DISTRICT, district_id=submission.district_id)
+                )
+                .values_list("level", flat=True)
+            )
+        response = render(
+            request,
+            "aspirations/submission_sent.html",
+            {
+                "submission": submission,
+                "village_kim_told": Kim.Level.VILLAGE in told,
+                "district_kim_told": Kim.Level.DISTRICT in told,
+            },
+        )
         # The code is the key to the submission: no shared cache may keep this page.
         response["Cache-Control"] = "private, no-store"
         return response

@@ -57,6 +57,21 @@ def test_a_villager_sends_an_aspiration_and_sees_the_code_once(
     assert len(to_sender) == 1 and submission.display_code in to_sender[0].body
 
 
+def test_the_code_page_names_only_the_kims_that_were_told(client, village, category):
+    """Many villages have no KIM of their own: the page does not claim one was told."""
+    from tests.factories import KimFactory
+
+    def sent_page():
+        response = send(client, village, category, text=f"Usulan {Submission.objects.count()}.")
+        return client.get(response.url).content.decode()
+
+    assert "Dinkominfo sudah diberi tahu." in sent_page()
+    KimFactory(name="KIM Kecamatan Sekayu", village=None, district=village.district)
+    assert "Dinkominfo dan KIM Kecamatan Sekayu sudah diberi tahu." in sent_page()
+    KimFactory(name="KIM Bailangu", village=village)
+    assert "KIM Bailangu dan Dinkominfo sudah diberi tahu." in sent_page()
+
+
 def test_codes_are_unguessable_and_never_ambiguous(village):
     from aspirations.services import code_generate, code_normalise
 
