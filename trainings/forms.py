@@ -1,6 +1,7 @@
 import codecs
 import csv
 import io
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -139,10 +140,31 @@ def _phone_value(text: str) -> str:
     return text
 
 
+# What staff write in the category column besides a category's code and label.
+CATEGORY_WORDS = {
+    ParticipantCategory.OPD: ["perangkat daerah", "dinas", "badan"],
+    ParticipantCategory.BAGIAN: ["setda", "sekretariat daerah"],
+    ParticipantCategory.PKK: ["pkk"],
+    ParticipantCategory.DHARMA_WANITA: ["dwp", "dharma wanita persatuan"],
+    ParticipantCategory.PRESS: ["pers", "jurnalis", "wartawan", "media", "press"],
+    ParticipantCategory.PUBLIC: ["masyarakat", "warga", "public"],
+}
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def _category_value(text: str) -> str | None:
-    wanted = text.strip().lower()
+    """The category a cell names: its code, its label (with or without the bracketed part),
+    or a word staff use for it; case, spaces and punctuation do not matter."""
+    wanted = _plain(text)
+    if not wanted:
+        return None
     for value, label in ParticipantCategory.choices:
-        if wanted in (value, str(label).lower(), value.replace("_", " ")):
+        names = [value, str(label), re.sub(r"\(.*?\)", "", str(label))]
+        names += CATEGORY_WORDS.get(value, [])
+        if wanted in {_plain(name) for name in names}:
             return value
     return None
 

@@ -169,7 +169,7 @@ def test_import_from_xlsx_adds_invitees_and_waitlists_beyond_capacity(training, 
 def test_a_bad_row_names_its_line_and_imports_nothing(training):
     upload = SimpleUploadedFile(
         "peserta.csv",
-        b"nama;kategori;kecamatan\nRina Utami;opd;\n;pers;\nTono;wartawan;Atlantis\n",
+        b"nama;kategori;kecamatan\nRina Utami;opd;\n;pers;\nTono;astronot;Atlantis\n",
     )
 
     form = import_form(upload)
@@ -177,7 +177,7 @@ def test_a_bad_row_names_its_line_and_imports_nothing(training):
     assert not form.is_valid()
     assert form.errors["file"] == [
         "Baris 3: nama belum diisi",
-        "Baris 4: kategori “wartawan” tidak dikenal; kecamatan “Atlantis” tidak dikenal",
+        "Baris 4: kategori “astronot” tidak dikenal; kecamatan “Atlantis” tidak dikenal",
     ]
     assert not training.registrations.exists()
 
@@ -235,6 +235,29 @@ def test_an_import_reads_excel_unicode_text_and_drops_nul_characters(training, s
         "Dédé Suryadi",
         "Rina Utami",
     }
+
+
+@pytest.mark.parametrize(
+    "written, category",
+    [
+        ("Perangkat daerah (OPD)", "opd"),
+        ("Perangkat Daerah", "opd"),
+        ("TP-PKK", "tp_pkk"),
+        ("Pers/Jurnalis", "pers"),
+        ("wartawan", "pers"),
+        ("Dharma Wanita Persatuan", "dharma_wanita"),
+        ("Masyarakat umum", None),
+        ("Warga", "umum"),
+    ],
+)
+def test_an_import_reads_the_categories_as_staff_write_them(training, written, category):
+    form = import_form(SimpleUploadedFile("p.csv", f"nama,kategori\nRina,{written}\n".encode()))
+
+    if category:
+        assert form.is_valid(), form.errors
+        assert form.rows[0]["category"] == category
+    else:
+        assert form.errors["file"] == [f"Baris 2: kategori “{written}” tidak dikenal"]
 
 
 def test_an_import_row_already_registered_stops_the_import(training, staff_user):
