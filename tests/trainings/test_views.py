@@ -547,6 +547,18 @@ def test_certificate_download_and_public_verification(client, client_as, staff_u
     assert client.get("/sertifikat/S-PALSU123/").status_code == 404
 
 
+def test_a_certificate_code_typed_without_its_prefix_or_in_lower_case_verifies(client):
+    start = timezone.localdate() - timedelta(days=5)
+    training = TrainingFactory(start_date=start, end_date=start)
+    RegistrationFactory(training=training, name="Ani Lestari", certificate_code="S-2EMYSF3T")
+
+    for typed in ("S-2EMYSF3T", "s-2emysf3t", "S2EMYSF3T", "2emysf3t", "S-2EMY SF3T"):
+        response = client.get(reverse("certificate-verify", args=[typed]))
+        assert response.status_code == 200, typed
+        assert "Ani Lestari" in response.content.decode()
+    assert client.get(reverse("certificate-verify", args=["2EMYSF3"])).status_code == 404
+
+
 def test_participants_only_materials(client, client_as, training, staff_user):
     public = Material.objects.create(
         training=training,

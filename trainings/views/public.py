@@ -140,11 +140,22 @@ class MaterialDownloadView(View):
         return FileResponse(handle, as_attachment=True, filename=material.file.name.split("/")[-1])
 
 
+def certificate_code_typed(code: str) -> str:
+    """A code as printed ("S-XXXXXXXX") from what someone typed: any case, spaces, with or
+    without its "S-"."""
+    code = "".join(code.split()).upper()
+    if code.startswith("S-"):
+        return code
+    if len(code) == 9 and code.startswith("S"):
+        return "S-" + code[1:]
+    return "S-" + code if len(code) == 8 else code
+
+
 def certificate_verify(request, code):
     """Anyone checks that a certificate is genuine by its code."""
     registration = (
         Registration.objects.select_related("training")
-        .filter(certificate_code=code.strip().upper())
+        .filter(certificate_code=certificate_code_typed(code))
         .first()
     )
     context = {"code": code, "registration": registration}
