@@ -4,6 +4,7 @@ import io
 import unicodedata
 from collections import defaultdict
 from datetime import UTC, datetime, time
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -56,10 +57,12 @@ def _calendar() -> Calendar:
 def _add_events(calendar: Calendar, training: Training) -> None:
     url = settings.PORTAL_BASE_URL + training.get_absolute_url()
     location = ", ".join(part for part in (training.venue_name, training.venue_address) if part)
+    # A UID is globally unique by ending in the site's domain (RFC 5545 3.8.4.7).
+    host = urlsplit(settings.PORTAL_BASE_URL).hostname or "kim-portal"
     days = _day_spans(training)
     for number, (start, end) in enumerate(days, start=1):
         event = Event()
-        event.add("uid", f"pelatihan-{training.pk}-{start:%Y%m%d}@{settings.PORTAL_SITE_NAME}")
+        event.add("uid", f"pelatihan-{training.pk}-{start:%Y%m%d}@{host}")
         summary = training.title
         if len(days) > 1:
             summary += " " + _("(day %(number)d of %(days)d)") % {

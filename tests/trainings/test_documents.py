@@ -1,10 +1,13 @@
 """The files trainings produce: calendar files and the certificate PDF."""
 
+import re
 import subprocess
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
@@ -34,6 +37,8 @@ def test_training_ics_has_one_event_per_day_from_its_sessions(training):
     assert "Aula Pusat Belajar Guru" in str(first["location"])
     assert str(first["url"]).endswith(f"/pelatihan/{training.slug}/")
     assert len({str(event["uid"]) for event in events}) == 2
+    host = urlsplit(settings.PORTAL_BASE_URL).hostname
+    assert all(re.fullmatch(rf"pelatihan-\d+-\d{{8}}@{re.escape(host)}", e["uid"]) for e in events)
 
 
 def test_confirmation_email_carries_a_valid_ics(training, django_capture_on_commit_callbacks):
