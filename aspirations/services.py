@@ -150,7 +150,15 @@ def submission_create(
 
 
 def _move(submission: Submission, to_status: str, allowed_from, actor: User) -> str:
+    """Check and make a status change on the row as it is now, locked until the commit: two
+    handlers on one submission (one answers as the other rejects) take turns, and the second
+    finds the status the first left."""
     _require(permissions.can_handle_submission(actor, submission))
+    submission.status, submission.first_answered_at = (
+        Submission.objects.select_for_update()
+        .values_list("status", "first_answered_at")
+        .get(pk=submission.pk)
+    )
     if submission.status not in allowed_from:
         raise ValidationError(
             _("A submission that is “%(status)s” cannot be changed this way.")

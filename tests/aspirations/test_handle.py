@@ -335,3 +335,21 @@ def test_an_action_another_handler_made_impossible_says_why_at_the_top(
     top = late.content.decode().split('<div class="row g-4">', 1)[0]
     assert "Belum tersimpan." in top
     assert "Kiriman berstatus “Ditolak” tidak dapat diubah dengan cara ini." in top
+
+
+def test_a_handler_acting_on_a_page_another_handler_changed_meanwhile_is_refused(
+    village, manager, staff_user
+):
+    """Both opened the submission while it was new; staff answered first. The manager's
+    reject, made from what they loaded, must not turn an answered submission into a
+    rejected one."""
+    submission = make_submission(village)
+    as_the_manager_loaded_it = Submission.objects.get(pk=submission.pk)
+    submission_answer(submission=submission, actor=staff_user, answer="Sudah diperbaiki.")
+
+    with pytest.raises(ValidationError) as refused:
+        submission_reject(submission=as_the_manager_loaded_it, actor=manager, reason="Spam.")
+
+    assert refused.value.code == "invalid_transition"
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.ANSWERED and submission.rejection_reason == ""
