@@ -43,6 +43,12 @@ class RegistrationForm(forms.Form):
         help_text=_("e.g. Kecamatan Sekayu, TP PKK Desa Bailangu, a newspaper"),
     )
     position = forms.CharField(label=_("Position"), max_length=150, required=False)
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.none(),
+        required=False,
+        help_text=_("Where you work or live, for the committee's count by district."),
+    )
     phone = forms.CharField(
         label=_("Phone / WhatsApp"),
         max_length=20,
@@ -55,6 +61,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, categories, kims, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = categories
+        self.fields["district"].queryset = District.objects.in_area().order_by("name")
         if kims:
             self.fields["kim"].queryset = Kim.objects.filter(pk__in=[kim.pk for kim in kims])
         else:

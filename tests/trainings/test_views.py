@@ -176,6 +176,22 @@ def test_register_form_is_prefilled_and_one_post_registers(client_as, training, 
     assert registration.position == "Sekretaris"
 
 
+def test_a_resident_gives_a_district_that_the_count_by_district_uses(
+    client_as, training, staff_user
+):
+    sekayu = DistrictFactory(name="Sekayu")
+    person = UserFactory()
+
+    client_as(person).post(
+        reverse("trainings:register", args=[training.slug]),
+        {"category": "opd", "institution": "Dinas Kesehatan", "district": sekayu.pk},
+    )
+
+    assert Registration.objects.get(user=person).district == sekayu
+    response = client_as(staff_user).get(training.get_manage_url())
+    assert ("Sekayu", 1) in response.context["by_district"]
+
+
 def test_register_needs_login(client, training):
     response = client.get(reverse("trainings:register", args=[training.slug]))
 
