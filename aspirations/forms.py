@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import WhatsAppNumberField
 from aspirations.models import Category, Submission
 from kim_portal.uploads import MB, ImageValidator
-from news.forms import PhotoField
+from news.forms import PhotoField, PhotoLostNotice
 from news.models import Post
 from regions.models import Village
 
@@ -54,7 +54,7 @@ class VillageField(forms.ModelChoiceField):
         return [("", empty_label), *groups.items()]
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(PhotoLostNotice, forms.Form):
     """What every submission asks: the village, who sends it and how to reach them (private),
     and the privacy notice. ``website`` is a honeypot that people never see."""
 
@@ -144,19 +144,6 @@ class SubmissionForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name not in ("photo", "website", "accept_privacy")
         }
-
-    def note_photo_lost(self) -> None:
-        """A browser never sends a chosen file back: say so when the form comes back."""
-        if not self.files.get("photo"):
-            return
-        if "photo" in self.errors:
-            message = _("Choose another photo. Everything else you typed is kept.")
-        else:
-            message = _(
-                "Choose the photo again: the browser cannot keep it. "
-                "Everything else you typed is kept."
-            )
-        self.add_error("photo", forms.ValidationError(message, code="choose_photo_again"))
 
 
 class AspirationForm(SubmissionForm):

@@ -95,7 +95,25 @@ class PostForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
-class PostCreateForm(PostForm):
+class PhotoLostNotice:
+    """For a form with a ``photo`` field that comes back with errors: a browser never sends a
+    chosen file back, so the person is told to choose it again (the rest they typed is kept)."""
+
+    def note_photo_lost(self) -> None:
+        """A browser never sends a chosen file back: say so when the form comes back."""
+        if not self.files.get("photo"):
+            return
+        if "photo" in self.errors:
+            message = _("Choose another photo. Everything else you typed is kept.")
+        else:
+            message = _(
+                "Choose the photo again: the browser cannot keep it. "
+                "Everything else you typed is kept."
+            )
+        self.add_error("photo", forms.ValidationError(message, code="choose_photo_again"))
+
+
+class PostCreateForm(PhotoLostNotice, PostForm):
     """A new post: for which KIM, and optionally its cover photo."""
 
     kim = forms.ModelChoiceField(label=_("On behalf of"), queryset=Kim.objects.none())
@@ -137,19 +155,6 @@ class PostCreateForm(PostForm):
                 ),
             )
         return cleaned
-
-    def note_photo_lost(self) -> None:
-        """A browser never sends a chosen file back: say so when the form comes back."""
-        if not self.files.get("photo"):
-            return
-        if "photo" in self.errors:
-            message = _("Choose another photo. Everything else you typed is kept.")
-        else:
-            message = _(
-                "Choose the photo again: the browser cannot keep it. "
-                "Everything else you typed is kept."
-            )
-        self.add_error("photo", forms.ValidationError(message, code="choose_photo_again"))
 
 
 class PhotoForm(forms.Form):
