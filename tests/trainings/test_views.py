@@ -65,7 +65,7 @@ def test_detail_shows_agenda_by_day_speakers_seats_and_login_reason(client, trai
     assert ">Buat akun</a>" in html
 
 
-def test_detail_says_when_registration_closes_while_it_is_open(client, training):
+def test_detail_says_when_registration_closes_while_it_is_open(client, client_as, training):
     training.registration_closes_at = timezone.make_aware(
         datetime.combine(training.start_date - timedelta(days=2), time(17, 0))
     )
@@ -78,9 +78,15 @@ def test_detail_says_when_registration_closes_while_it_is_open(client, training)
 
     training.status = Training.Status.CLOSED
     training.save()
-    assert (
-        "Pendaftaran ditutup</dt>" not in client.get(training.get_absolute_url()).content.decode()
-    )
+    assert "Batas pendaftaran" not in client.get(training.get_absolute_url()).content.decode()
+
+    # Past its deadline, not even a registered person sees the deadline.
+    training.status = Training.Status.PUBLISHED
+    training.registration_closes_at = timezone.now() - timedelta(hours=1)
+    training.save()
+    registered = RegistrationFactory(training=training)
+    html = client_as(registered.user).get(training.get_absolute_url()).content.decode()
+    assert "Anda sudah terdaftar" in html and "Batas pendaftaran" not in html
 
 
 def test_detail_says_when_registration_opens_in_words(client_as, training):

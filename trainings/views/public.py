@@ -15,7 +15,7 @@ from groups import permissions
 from trainings.documents import date_range_text, training_ics, trainings_ics
 from trainings.models import Registration, Session, Training
 from trainings.selectors import training_get_for_detail, training_list_public
-from trainings.services import registration_state_for
+from trainings.services import registration_state_for, registration_window_reason
 
 
 class TrainingListView(ListView):
@@ -70,7 +70,7 @@ class TrainingDetailView(DetailView):
         )
         is_staff = permissions.can_manage_trainings(user)
         closes_at = training.registration_closes_at
-        still_open = state.code in ("", "login", "category", "registered", "waitlisted")
+        still_open = not registration_window_reason(training=training)[0]
         may_download = is_staff or state.code == "registered"
         return super().get_context_data(
             agenda=agenda_by_day(training),
