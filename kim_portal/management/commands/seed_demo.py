@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -35,26 +36,30 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG=1 (or --force)."
             )
         started = timezone.now()
-        call_command("import_regions", DEMO_REGIONS_FILE, stdout=self.stdout)
-        accounts = demo_accounts_seed()
-        users = {role: User.objects.get(email=email) for role, email, _password in accounts}
-        kim_count = demo_kims_seed(
-            staff=users["staff"], chair=users["kim chair"], resident=users["resident"]
-        )
-        self.stdout.write(f"KIM: {kim_count}")
-        post_count = demo_posts_seed(staff=users["staff"], chair=users["kim chair"])
-        self.stdout.write(f"Berita: {post_count}")
-        training_count = demo_trainings_seed(
-            staff=users["staff"], chair=users["kim chair"], resident=users["resident"]
-        )
-        self.stdout.write(f"Pelatihan: {training_count}")
-        submission_count = demo_submissions_seed(staff=users["staff"], chair=users["kim chair"])
-        self.stdout.write(f"Aspirasi: {submission_count}")
-        # The demo's people are made up: the emails its services queued on the way (tracking
-        # codes, review notes, registrations) would only bury these logins in the console.
-        DBTaskResult.objects.filter(
-            enqueued_at__gte=started, status=TaskResultStatus.READY
-        ).delete()
+        with transaction.atomic():
+            call_command("import_regions", DEMO_REGIONS_FILE, stdout=self.stdout)
+            accounts = demo_accounts_seed()
+            users = {role: User.objects.get(email=email) for role, email, _password in accounts}
+            kim_count = demo_kims_seed(
+                staff=users["staff"], chair=users["kim chair"], resident=users["resident"]
+            )
+            self.stdout.write(f"KIM: {kim_count}")
+            post_count = demo_posts_seed(staff=users["staff"], chair=users["kim chair"])
+            self.stdout.write(f"Berita: {post_count}")
+            training_count = demo_trainings_seed(
+                staff=users["staff"], chair=users["kim chair"], resident=users["resident"]
+            )
+            self.stdout.write(f"Pelatihan: {training_count}")
+            submission_count = demo_submissions_seed(staff=users["staff"], chair=users["kim chair"])
+            self.stdout.write(f"Aspirasi: {submission_count}")
+            # The demo's people are made up: the emails its services queue on the way
+            # (tracking codes, review notes, registrations) would only bury the logins below
+            # in the console. Registered last, this runs after the services' own enqueueing.
+            transaction.on_commit(lambda: _queued_emails_drop(since=started))
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins:"))
         for role, email, password in accounts:
             self.stdout.write(f"  {role:<10} {email:<20} {password}")
+
+
+def _queued_emails_drop(*, since) -> None:
+    DBTaskResult.objects.filter(enqueued_at__gte=since, status=TaskResultStatus.READY).delete()
