@@ -27,6 +27,22 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _restore_data_migration_rows(django_db_setup, django_db_blocker):
+    """Django keeps the rows to restore after each transactional test (the Dinkominfo group
+    and its permissions, categories) on the connection object, and the connection object is
+    per context: with Playwright running, the test's context has a fresh one without them,
+    so a browser test after another transactional test ran on an empty database. Kept on the
+    connection class, every context's connection finds them."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents is not None:
+                type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not shutil.which(CHROMIUM):
