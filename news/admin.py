@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.admin.filters import AreaDistrictFilter
 from kim_portal.admin import ReadOnlyModelAdmin
+from news.cache import lists_changed
 from news.models import Category, Post, PostPhoto, PostStatusChange, Tag
 from news.selectors import category_cache_clear
 from news.services import (
@@ -203,6 +204,14 @@ class PostAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(lists_changed)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(lists_changed)
 
     def save_model(self, request, obj, form, change):
         # Through the service: the body is rendered to HTML again and the search index renewed.

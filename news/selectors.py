@@ -77,28 +77,30 @@ def post_list_cards(*, posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.for_list().defer(*CARD_DEFERRED)
 
 
-@joins_in_written_order()
 def post_list_home(*, featured_limit: int = 3, latest_limit: int = 8) -> dict[str, list[Post]]:
     """The home page's featured posts (recent ones only) and the latest others, as cards.
 
     Both come from one query: the newest featured posts and the newest posts (enough of them
     to leave ``latest_limit`` once the featured ones are taken out), a UNION of two short
-    walks down the index of published posts. Their ids are cached for the news version
-    (``news.cache``); the cards are read fresh.
+    walks down the index of published posts. The cards are cached for the news version
+    (``news.cache``).
     """
+    return cached(
+        f"home:{featured_limit}:{latest_limit}",
+        lambda: _home_cards(featured_limit=featured_limit, latest_limit=latest_limit),
+    )
+
+
+@joins_in_written_order()
+def _home_cards(*, featured_limit: int, latest_limit: int) -> dict[str, list[Post]]:
     public = post_list_public()
     since = timezone.now() - FEATURED_MAX_AGE
-
-    def candidates():
-        featured = public.filter(is_featured=True, published_at__gte=since)
-        return list(
-            featured.values_list("pk", flat=True)[:featured_limit].union(
-                public.values_list("pk", flat=True)[: latest_limit + featured_limit]
-            )
-        )
-
-    ids = cached(f"home:{featured_limit}:{latest_limit}", candidates)
-    posts = list(post_list_cards(posts=Post.objects.published().filter(pk__in=ids)))
+    candidates = (
+        public.filter(is_featured=True, published_at__gte=since)
+        .values("pk")[:featured_limit]
+        .union(public.values("pk")[: latest_limit + featured_limit])
+    )
+    posts = list(post_list_cards(posts=Post.objects.filter(pk__in=candidates)))
     featured = [post for post in posts if post.is_featured and post.published_at >= since]
     featured = featured[:featured_limit]
     latest = [post for post in posts if post not in featured][:latest_limit]

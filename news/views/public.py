@@ -6,6 +6,7 @@ and offers no deeper page. Older news is reached by narrowing the list (district
 category) or by searching; crawlers find every post in the sitemap.
 """
 
+import functools
 import hashlib
 from math import ceil
 from urllib.parse import quote
@@ -181,13 +182,15 @@ def _query_string(request, *, drop=("page",)) -> str:
 
 
 class CappedListMixin:
-    """A ListView paginated by ``CappedPaginator`` whose count is cached per list: the view's
-    name and its query string without the page number."""
+    """A ListView paginated by ``CappedPaginator`` whose count and pages of cards are cached
+    for the news version (``news.cache``) per list: the view's name and its query string
+    without the page number."""
 
     paginate_by = PER_PAGE
     paginator_class = CappedPaginator
 
-    def get_paginator(self, queryset, per_page, **kwargs):
+    @cached_property
+    def list_cache_key(self) -> str:
         query = sorted(
             (key, value)
             for key, values in self.request.GET.lists()
@@ -195,14 +198,23 @@ class CappedListMixin:
             for value in values
         )
         digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
-        key = f"count:{type(self).__name__}:{digest}"
+        return f"{type(self).__name__}:{digest}"
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        key = f"count:{self.list_cache_key}"
         return super().get_paginator(queryset, per_page, count_cache_key=key, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, posts, is_paginated = super().paginate_queryset(queryset, page_size)
-        with joins_in_written_order():
-            page.object_list = list(posts)
+        page.object_list = cached(
+            f"page:{self.list_cache_key}:{page.number}", functools.partial(_evaluated, posts)
+        )
         return paginator, page, page.object_list, is_paginated
+
+
+@joins_in_written_order()
+def _evaluated(posts) -> list:
+    return list(posts)
 
 
 def _feed_url(filterset: PostFilter) -> str:

@@ -593,15 +593,22 @@ def test_a_published_post_is_on_home_list_and_related_at_once_though_lists_are_c
     assert "1 berita" in client.get(reverse("news:post-list")).content.decode()
 
 
-def test_cached_home_ids_never_show_a_post_that_stopped_being_public(client, kim):
-    """Even a change made outside the services (the admin's delete, a database fix) never
-    puts a non-public post on a page: the cards are read fresh, only their ids are cached."""
+def test_a_post_a_superuser_deletes_in_the_admin_leaves_the_cached_lists_at_once(
+    client, client_as, kim, django_capture_on_commit_callbacks
+):
     post = PostFactory(kim=kim, title="Jalan desa mulai diperbaiki")
-    assert "Jalan desa mulai diperbaiki" in client.get(reverse("home")).content.decode()
+    for url in (reverse("home"), reverse("news:post-list")):
+        assert "Jalan desa mulai diperbaiki" in client.get(url).content.decode()
+    admin = UserFactory(is_staff=True, is_superuser=True)
 
-    Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(admin).post(
+            reverse("admin:news_post_delete", args=[post.pk]), {"post": "yes"}
+        )
 
-    assert "Jalan desa mulai diperbaiki" not in client.get(reverse("home")).content.decode()
+    assert response.status_code == 302 and not Post.objects.filter(pk=post.pk).exists()
+    for url in (reverse("home"), reverse("news:post-list")):
+        assert "Jalan desa mulai diperbaiki" not in client.get(url).content.decode()
 
 
 def test_a_staff_edit_of_a_published_post_shows_at_once_though_posts_are_cached(
