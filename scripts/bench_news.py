@@ -502,6 +502,26 @@ def plant_rare_word(count: int) -> None:
     print(f"  the rare word {RARE_WORD!r} planted in {RARE_POSTS} posts")
 
 
+def plant_featured() -> None:
+    """Three recent featured posts at any N, as staff keep them: the home page then has the same
+    shape (a featured block and the latest posts) at 10,000 and at 1,000,000 posts."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM news_post WHERE is_featured AND status = 'terbit' "
+            "AND published_at BETWEEN now() - interval '30 days' AND now()"
+        )
+        if cursor.fetchone()[0] >= 3:
+            return
+        cursor.execute(
+            "UPDATE news_post SET is_featured = true WHERE id IN (SELECT id FROM news_post "
+            "WHERE status = 'terbit' AND published_at <= now() ORDER BY published_at DESC "
+            "OFFSET 5 LIMIT 3)"
+        )
+    print("  three recent posts featured")
+
+
 def seed(count: int) -> float:
     """Seed the bench database unless it already holds ``count`` posts; return the seconds."""
     from django.db import connection
@@ -693,6 +713,7 @@ def main() -> None:
         django.setup()
         seed(args.posts)
         plant_rare_word(args.posts)
+        plant_featured()
         pages = bench_pages()
         if args.seed_only:
             return
