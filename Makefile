@@ -9,7 +9,8 @@ PORT ?= 8000
 N ?= 10000
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint migrations-check pytest messages worker bench clean-db help
+.PHONY: run test lint migrations-check pytest messages worker bench clean-db help \
+	system-run system-test system-bench
 
 help:
 	@echo "make run    start the portal on http://127.0.0.1:$(PORT) with demo data"
@@ -35,15 +36,20 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	@echo "Writing a development .env (DJANGO_DEBUG=1, random DJANGO_SECRET_KEY)"
 	@printf 'DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(64))')" > .env
 
+# Debian packages each target calls (msgfmt, Chromium, poppler, wrk): one script, which `.ci/run`
+# reaches through `make test`. As root it installs what is missing; otherwise it names it.
+system-run system-test system-bench: system-%:
+	@scripts/system-packages.sh $*
+
 # The same as `manage.py compilemessages`, without needing settings (or a database).
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | system-run
 	msgfmt --check-format -o $@ $<
 
 messages: $(VENV)/.installed-dev
 	$(MANAGE) makemessages --locale id --locale en --ignore .venv --ignore var --ignore tests --no-obsolete
 	$(MANAGE) compilemessages --ignore=.venv
 
-run: $(VENV)/.installed .env locale/id/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
+run: system-run $(VENV)/.installed .env locale/id/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ with a background-task worker (emails); Ctrl-C stops both."
@@ -54,7 +60,7 @@ run: $(VENV)/.installed .env locale/id/LC_MESSAGES/django.mo locale/en/LC_MESSAG
 worker: $(VENV)/.installed .env
 	$(MANAGE) db_worker --interval 2
 
-test: lint migrations-check pytest
+test: system-test lint migrations-check pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -63,15 +69,14 @@ lint: $(VENV)/.installed-dev
 migrations-check: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=kim_portal.settings_test $(MANAGE) makemigrations --check --dry-run
 
-pytest: $(VENV)/.installed-dev locale/id/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
+pytest: system-test $(VENV)/.installed-dev locale/id/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Page timings and query counts on the national region data with 10,000 KIMs, in a database of
 # its own (bench_kim_portal); the first run imports the regions and takes a minute. Then the news
 # pages under load: gunicorn in production settings over 10,000 posts (bench_news_10000), loaded
-# with wrk (apt-get install -y wrk); more posts with BENCH_NEWS_ARGS="--posts 1000000".
-bench: $(VENV)/.installed-dev
-	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+# with wrk; more posts with BENCH_NEWS_ARGS="--posts 1000000".
+bench: system-bench $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=kim_portal.settings_test PORTAL_TEST_DATABASE=bench_kim_portal $(PY) scripts/bench.py
 	$(PY) scripts/bench_news.py --posts $(N) $(BENCH_NEWS_ARGS)
 

@@ -1,4 +1,4 @@
-"""Who may do what, in one place for every app (the matrix is ``shared/ROLES.md``).
+"""Who may do what, in one place for every app (the matrix is ``docs/ROLES.md``).
 
 Roles: an anonymous villager; a registered resident (any active account); a KIM member and a
 KIM manager (ketua, wakil ketua, sekretaris), which come from memberships of a KIM and arrive

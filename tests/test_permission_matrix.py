@@ -1,4 +1,4 @@
-"""Who may open what: the matrix of shared/ROLES.md, one row per (page, role).
+"""Who may open what: the matrix of docs/ROLES.md, one row per (page, role).
 
 Anonymous visitors are sent to log in (302); outside a person's scope the answer is 404; a
 public thing whose action is not theirs is 403.
