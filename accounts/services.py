@@ -1,5 +1,11 @@
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -48,3 +54,73 @@ def user_update_profile(*, user: User, name: str, phone: str) -> User:
     user.full_clean()
     user.save(update_fields=["name", "phone"])
     return user
+
+
+@dataclass(frozen=True)
+class AccountDeletion:
+    """What deleting an account did, for the goodbye message and the log."""
+
+    registrations_cancelled: int
+    posts_deleted: int
+    posts_kept: int
+    submissions_erased: int
+
+
+@transaction.atomic
+def account_delete(*, user: User, actor: User) -> AccountDeletion:
+    """A person deletes their own account (UU PDP right to erasure).
+
+    Registrations for trainings still to come are cancelled through the trainings service (the
+    waiting list moves up); every registration is then anonymised, keeping category, KIM,
+    district and the days attended for the regency's counts, and its certificate no longer
+    verifies. Unfinished posts are deleted, the others stay under their KIM without an author.
+    The contact on their aspirations is erased; memberships, join requests and email
+    addresses go with the account. Staff accounts are refused: a superuser first takes their
+    admin access away (so the last superuser always stays)."""
+    from aspirations.services import submissions_contact_erase
+    from news.services import posts_release_author
+    from trainings.models import Registration, Training
+    from trainings.services import registration_cancel
+
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_staff or user.is_superuser:
+        raise ValidationError(
+            _(
+                "An account with admin access cannot be deleted here. Ask a superuser to take "
+                "your admin access away first."
+            ),
+            code="staff_account",
+        )
+    cancelled = 0
+    # A seat at a training still to come goes back to the waiting list; draft, finished and
+    # cancelled trainings have no seats to give.
+    upcoming = Registration.objects.active().filter(
+        user=user,
+        training__end_date__gte=timezone.localdate(),
+        training__status__in=[Training.Status.PUBLISHED, Training.Status.CLOSED],
+    )
+    for registration in upcoming.select_related("training"):
+        registration_cancel(registration=registration, actor=user)
+        cancelled += 1
+    with translation.override(settings.LANGUAGE_CODE):
+        placeholder = str(_("Deleted account"))
+    Registration.objects.filter(user=user).update(
+        user=None,
+        name=placeholder,
+        email="",
+        phone="",
+        institution="",
+        position="",
+        certificate_code=None,
+    )
+    posts_deleted, posts_kept = posts_release_author(author=user)
+    submissions_erased = submissions_contact_erase(submissions=user.submissions.all())
+    user.delete()
+    return AccountDeletion(
+        registrations_cancelled=cancelled,
+        posts_deleted=posts_deleted,
+        posts_kept=posts_kept,
+        submissions_erased=submissions_erased,
+    )

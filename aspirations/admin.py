@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from aspirations.models import Category, Submission, SubmissionChange
+from aspirations.models import Category, RetentionSetting, Submission, SubmissionChange
 from kim_portal.admin import ReadOnlyModelAdmin
 
 
@@ -78,6 +78,7 @@ class SubmissionAdmin(ReadOnlyModelAdmin):
                     "submitter_phone",
                     "submitter_email",
                     "submitter",
+                    "contact_erased_at",
                     "is_anonymous",
                     "is_private",
                 ]
@@ -102,9 +103,22 @@ class SubmissionAdmin(ReadOnlyModelAdmin):
             },
         ),
     ]
-    readonly_fields = ["queue_link", "created_at", "updated_at"]
+    readonly_fields = ["queue_link", "contact_erased_at", "created_at", "updated_at"]
 
     @admin.display(description=_("in the queue"))
     def queue_link(self, obj):
         url = reverse("aspirations:handle-detail", kwargs={"pk": obj.pk})
         return format_html('<a href="{}">{}</a>', url, _("Open in the queue"))
+
+
+@admin.register(RetentionSetting)
+class RetentionSettingAdmin(admin.ModelAdmin):
+    """One row: the retention period. Staff change it; there is nothing to add or delete."""
+
+    list_display = ["__str__", "contact_retention_days"]
+
+    def has_add_permission(self, request):
+        return not RetentionSetting.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,6 +7,7 @@ public page. A submission becomes public once answered, unless its sender kept i
 was rejected. Every status change and answer is kept in ``SubmissionChange``.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -70,6 +71,8 @@ class Submission(TimeStampedModel):
 
     PUBLIC_STATUSES = (Status.ANSWERED, Status.CLOSED)
     OPEN_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.FORWARDED)
+    # Handled: the retention period of the sender's contact runs from the last change.
+    DONE_STATUSES = (Status.ANSWERED, Status.CLOSED, Status.REJECTED)
 
     code = models.CharField(_("tracking code"), max_length=12, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -157,6 +160,13 @@ class Submission(TimeStampedModel):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     first_answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    contact_erased_at = models.DateTimeField(
+        _("sender's contact erased at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The name, phone, email and account link were erased (UU PDP retention)."),
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -167,7 +177,9 @@ class Submission(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 name="submission_has_contact",
-                condition=~Q(submitter_phone="") | ~Q(submitter_email=""),
+                condition=~Q(submitter_phone="")
+                | ~Q(submitter_email="")
+                | Q(contact_erased_at__isnull=False),
                 violation_error_message=_("Give a phone number or an email address."),
             ),
             models.CheckConstraint(
@@ -213,11 +225,38 @@ class Submission(TimeStampedModel):
 
     @property
     def public_name(self) -> str:
-        return str(_("Anonymous")) if self.is_anonymous else self.submitter_name
+        if self.is_anonymous or not self.submitter_name:
+            return str(_("Anonymous"))
+        return self.submitter_name
 
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class RetentionSetting(models.Model):
+    """How long the sender's contact of a handled submission is kept (UU PDP): one row, edited
+    by staff in the admin; ``erase_expired_contacts`` erases what is older."""
+
+    DEFAULT_DAYS = 365
+
+    contact_retention_days = models.PositiveIntegerField(
+        _("keep the sender's contact for (days)"),
+        default=DEFAULT_DAYS,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text=_(
+            "Counted from the last change of a submission that is answered, closed or rejected. "
+            "Then the sender's name, phone, email and account link are erased; the text, the "
+            "answer and the record stay."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("personal data retention")
+        verbose_name_plural = _("personal data retention")
+
+    def __str__(self):
+        return str(_("Personal data retention"))
 
 
 class SubmissionChange(models.Model):

@@ -1,9 +1,13 @@
 """Reads of submissions that span models: the handlers' queue and the statistics."""
 
-from django.db.models import Count, F, FloatField, Func, Q, QuerySet
-from django.db.models.aggregates import Aggregate
+from datetime import timedelta
 
-from aspirations.models import Submission
+from django.db.models import Count, F, FloatField, Func, Max, Q, QuerySet
+from django.db.models.aggregates import Aggregate
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from aspirations.models import RetentionSetting, Submission
 from groups import permissions
 from groups.models import Kim
 from regions.models import District
@@ -112,3 +116,22 @@ def submission_statistics() -> dict:
         "districts": list(districts),
         "kims": list(kims),
     }
+
+
+def contact_retention_days() -> int:
+    """Days a handled submission keeps its sender's contact (staff set it in the admin)."""
+    setting = RetentionSetting.objects.first()
+    return setting.contact_retention_days if setting else RetentionSetting.DEFAULT_DAYS
+
+
+def submission_list_contact_expired(*, now=None) -> QuerySet:
+    """Handled submissions (answered, closed, rejected) whose last change is older than the
+    retention period and whose sender's contact is still kept."""
+    cutoff = (now or timezone.now()) - timedelta(days=contact_retention_days())
+    return (
+        Submission.objects.filter(
+            status__in=Submission.DONE_STATUSES, contact_erased_at__isnull=True
+        )
+        .annotate(last_change_at=Coalesce(Max("changes__changed_at"), F("updated_at")))
+        .filter(last_change_at__lt=cutoff)
+    )

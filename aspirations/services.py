@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.validators import normalize_whatsapp_number
 from aspirations.models import Submission, SubmissionChange
+from aspirations.selectors import submission_list_contact_expired
 from aspirations.tasks import (
     submission_notify_answer,
     submission_notify_handlers,
@@ -292,3 +293,29 @@ def submission_reject(*, submission: Submission, actor: User, reason: str) -> Su
     submission.save(update_fields=["status", "rejection_reason", "updated_at"])
     _log(submission, from_status, actor, reason)
     return submission
+
+
+ERASE_BATCH = 500
+
+
+def submissions_contact_erase(*, submissions) -> int:
+    """Erase the sender's name, phone, email and account link of these submissions (content,
+    answer and record stay); returns how many were erased. Already erased ones are skipped."""
+    ids = list(submissions.filter(contact_erased_at__isnull=True).values_list("pk", flat=True))
+    now = timezone.now()
+    for start in range(0, len(ids), ERASE_BATCH):
+        Submission.objects.filter(pk__in=ids[start : start + ERASE_BATCH]).update(
+            submitter=None,
+            submitter_name="",
+            submitter_phone="",
+            submitter_email="",
+            contact_erased_at=now,
+        )
+    return len(ids)
+
+
+@transaction.atomic
+def submission_contacts_erase_expired(*, now=None) -> int:
+    """Erase the contact of every handled submission past the retention period staff set;
+    idempotent (a rerun erases nothing more). Returns how many were erased."""
+    return submissions_contact_erase(submissions=submission_list_contact_expired(now=now))

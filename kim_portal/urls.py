@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("berita/", include("news.urls")),
     path("aspirasi/", include("aspirations.urls")),
     path("cari/", news_public.SearchView.as_view(), name="search"),
+    path("privasi/", views.PrivacyView.as_view(), name="privacy"),
     path("pelatihan/", include("trainings.urls")),
     path("sertifikat/<str:code>/", trainings_public.certificate_verify, name="certificate-verify"),
     path("admin/", admin.site.urls),

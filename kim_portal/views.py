@@ -56,3 +56,15 @@ class HomeView(TemplateView):
             **post_list_home(),
             **kwargs,
         )
+
+
+class PrivacyView(TemplateView):
+    """The privacy policy (UU PDP): what is collected, why, who sees it, how long it is kept
+    (the retention period staff set) and how to download or delete one's data."""
+
+    template_name = "privacy.html"
+
+    def get_context_data(self, **kwargs):
+        from aspirations.selectors import contact_retention_days
+
+        return super().get_context_data(retention_days=contact_retention_days(), **kwargs)

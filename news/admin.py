@@ -223,7 +223,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("author"), ordering="author__email")
     def author_email(self, obj):
-        return obj.author.email
+        return obj.author.email if obj.author_id else "—"
 
     @admin.display(description=_("review page"))
     def review_link(self, obj):

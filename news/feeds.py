@@ -67,7 +67,10 @@ class LatestPostsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.author.name
+        # A deleted account leaves its posts to the KIM (or Dinkominfo) as the source.
+        if item.author_id:
+            return item.author.name
+        return item.kim.name if item.kim_id else settings.PORTAL_OFFICE_NAME
 
     def item_categories(self, item):
         return [item.category.name, *(tag.name for tag in item.tags.all())]

@@ -100,7 +100,13 @@ class Post(TimeStampedModel):
         help_text=_("Empty for news by Dinkominfo itself."),
     )
     author = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="posts", verbose_name=_("author")
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="posts",
+        null=True,
+        blank=True,
+        verbose_name=_("author"),
+        help_text=_("Empty once the author deleted their account: the KIM stays the source."),
     )
     district = models.ForeignKey(
         "regions.District",

@@ -289,3 +289,28 @@ def post_feature(*, post: Post, actor: User, featured: bool) -> Post:
     note = _("Featured on the home page.") if featured else _("No longer featured.")
     _log(post, post.status, actor, note)
     return post
+
+
+@transaction.atomic
+def posts_release_author(*, author: User) -> tuple[int, int]:
+    """The author deletes their account: posts never published that are still theirs (drafts,
+    returned) are deleted with their photos; every other post stays with its KIM (or
+    Dinkominfo) as the source and no author. Returns (deleted, kept)."""
+    unfinished = Post.objects.filter(
+        author=author,
+        status__in=[Post.Status.DRAFT, Post.Status.RETURNED],
+        published_at__isnull=True,
+    )
+    names = [
+        field.name
+        for photo in PostPhoto.objects.filter(post__in=unfinished)
+        for field in (photo.image, photo.image_960, photo.image_480, photo.image_share)
+        if field
+    ]
+    deleted = unfinished.count()
+    unfinished.delete()
+    transaction.on_commit(lambda: _files_delete(names))
+    kept = Post.objects.filter(author=author).update(author=None)
+    # Published pages cache the author's name: readers see the KIM alone at once.
+    transaction.on_commit(lists_changed)
+    return deleted, kept

@@ -12,7 +12,7 @@ def post_status_notify_author(*, post_id: int, status: str) -> bool:
     from news.models import Post
 
     post = Post.objects.select_related("author").filter(pk=post_id).first()
-    if post is None or post.status != status or not post.author.email:
+    if post is None or post.status != status or post.author is None or not post.author.email:
         return False
     with translation.override(settings.LANGUAGE_CODE):
         context = {

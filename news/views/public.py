@@ -346,9 +346,10 @@ class PostDetailView(DetailView):
 def post_structured_data(*, post: Post, url: str, image_url: str | None, home_url: str) -> list:
     """schema.org JSON-LD of a post: a NewsArticle, and a ClaimReview for a fact check."""
     publisher = {"@type": "Organization", "name": settings.PORTAL_OFFICE_NAME, "url": home_url}
-    authors = [{"@type": "Person", "name": post.author.name}]
+    authors = [{"@type": "Person", "name": post.author.name}] if post.author_id else []
     if post.kim_id:
         authors.append({"@type": "Organization", "name": post.kim.name})
+    authors = authors or [publisher]
     published = post.published_at.isoformat() if post.published_at else None
     article = {
         "@context": "https://schema.org",
