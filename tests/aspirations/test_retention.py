@@ -124,9 +124,7 @@ def test_the_handlers_page_says_the_contact_was_erased(client_as, staff_user, vi
     _age(submission, 400)
     submission_contacts_erase_expired()
 
-    page = client_as(staff_user).get(
-        reverse("aspirations:handle-detail", args=[submission.pk])
-    )
+    page = client_as(staff_user).get(reverse("aspirations:handle-detail", args=[submission.pk]))
 
     assert page.status_code == 200
     assert "Kontak dihapus pada" in page.content.decode()
