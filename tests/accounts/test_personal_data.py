@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -317,3 +318,31 @@ def test_the_privacy_page_is_linked_from_every_footer_and_defaults_to_a_year(cli
 
     assert f'href="{reverse("privacy")}"' in home
     assert "dihapus 365 hari setelah" in page
+
+
+def test_a_post_left_by_a_deleted_account_is_reviewed_and_published_under_its_kim(
+    client_as, client, person, staff_user, django_capture_on_commit_callbacks
+):
+    submitted = PostFactory(
+        kim=person["kim"],
+        author=person["user"],
+        title="Lomba kebersihan kampung",
+        status=Post.Status.SUBMITTED,
+        published_at=None,
+    )
+    client_as(person["user"]).post(reverse("accounts:account-delete"), {"password": PASSWORD})
+    staff = client_as(staff_user)
+
+    queue = staff.get(reverse("news:moderation-queue"))
+    review = staff.get(reverse("news:post-review", args=[submitted.slug]))
+    with django_capture_on_commit_callbacks(execute=True):
+        published = staff.post(reverse("news:post-moderate", args=[submitted.slug, "terbitkan"]))
+
+    assert queue.status_code == 200 and "Lomba kebersihan kampung" in queue.content.decode()
+    assert review.status_code == 200 and "Akun dihapus" in review.content.decode()
+    assert published.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == Post.Status.PUBLISHED and submitted.author is None
+    assert all(person["user"].email not in message.to for message in mail.outbox)
+    feed = client.get(reverse("news:feed")).content.decode()
+    assert "Lomba kebersihan kampung" in feed and "KIM Bailangu" in feed
