@@ -12,6 +12,7 @@ from django.views import View
 
 from groups.coverage import Coverage, coverage_for_region
 from groups.models import Kim
+from kim_portal.spreadsheets import csv_rows
 from regions.models import Village
 from regions.selectors import Region, region_breadcrumbs, region_depth, region_find_in_area
 
@@ -107,7 +108,7 @@ class CoverageCsvView(CoverageMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response.write("\ufeff")
-        csv.writer(response).writerows(coverage_csv_rows(coverage))
+        csv.writer(response).writerows(csv_rows(coverage_csv_rows(coverage)))
         return response
 
 

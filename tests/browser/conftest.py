@@ -66,6 +66,47 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
 
 
+# Every page reports what its Content-Security-Policy refused: Chromium logs each refusal to the
+# console ("Refused to execute inline script ..."), and this listener adds the directive and the
+# address of each "securitypolicyviolation" event, so a test names the culprit.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.effectiveDirective + " refused " +
+    (event.blockedURI || "inline") + " in " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
+def is_csp_violation(message):
+    return message.type == "error" and (
+        "Content Security Policy" in message.text or message.text.startswith("CSP violation")
+    )
+
+
+@pytest.fixture
+def new_context(new_context):
+    """pytest-playwright's contexts, each failing its test if the Content-Security-Policy
+    refused anything on any page: an inline script, handler or style that was not moved to a
+    static file breaks the page for real users while the rest of the test may still pass."""
+    violations = []
+
+    def make(**kwargs):
+        context = new_context(**kwargs)
+        context.add_init_script(script=REPORT_CSP_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+                if is_csp_violation(message)
+                else None
+            ),
+        )
+        return context
+
+    yield make
+    assert not violations, "Content-Security-Policy refusals:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def phone_page(new_context):
     """A page in a 360 px wide phone viewport with touch, like a cheap Android phone."""

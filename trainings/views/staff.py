@@ -3,7 +3,6 @@ and importing invitees, check-in per day (by QR code or name), the printable att
 (daftar hadir) and the exports. Trainings themselves are created in the admin."""
 
 import csv
-import io
 from datetime import date
 
 from django.contrib import messages
@@ -16,10 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from groups import permissions
+from kim_portal.spreadsheets import csv_rows, xlsx_bytes
 from trainings.documents import date_range_text
 from trainings.forms import IMPORT_COLUMNS, ParticipantForm, ParticipantImportForm
 from trainings.models import ParticipantCategory, Registration, Training
@@ -265,17 +263,6 @@ class ParticipantImportView(StaffMixin, FormView):
 
 # --- Exports ---------------------------------------------------------------------------------
 
-# A cell starting with one of these is run as a formula by Excel and LibreOffice.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """Participants type names and institutions: one like ``=HYPERLINK(...)`` must reach the
-    spreadsheet as text, not as a formula (the leading apostrophe marks it as text)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def participant_rows(training: Training, registrations) -> list[list]:
     header = [
@@ -336,16 +323,6 @@ def attendance_rows(training: Training, registrations) -> list[list]:
     return rows
 
 
-def xlsx_readable(sheet) -> None:
-    """Bold header kept in view while scrolling, columns as wide as their text (up to 50)."""
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 50)
-
-
 class TrainingExportView(StaffMixin, View):
     """Participant list (peserta) or attendance recap (rekap) as CSV or XLSX."""
 
@@ -360,21 +337,11 @@ class TrainingExportView(StaffMixin, View):
         if fmt == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response.write("\ufeff")
-            csv.writer(response).writerows([[csv_cell(cell) for cell in row] for row in rows])
+            csv.writer(response).writerows(csv_rows(rows))
         else:
-            workbook = Workbook()
-            sheet = workbook.active
-            sheet.title = kind.capitalize()
-            for row in rows:
-                sheet.append([str(cell) if not isinstance(cell, int) else cell for cell in row])
-                for cell in sheet[sheet.max_row]:
-                    if cell.data_type == "f":  # text that looks like a formula stays text
-                        cell.data_type = "s"
-            xlsx_readable(sheet)
-            out = io.BytesIO()
-            workbook.save(out)
+            text_rows = [[c if isinstance(c, int) else str(c) for c in row] for row in rows]
             response = HttpResponse(
-                out.getvalue(),
+                xlsx_bytes(text_rows, title=kind.capitalize()),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
