@@ -14,7 +14,13 @@ STAFF_GROUP_NAME = "Dinkominfo"
 # Apps whose models Dinkominfo staff manage in the admin. Accounts (users) and the auth models
 # (groups and permissions) stay with superusers, apart from viewing and changing users.
 STAFF_APP_LABELS = ["regions", "groups", "news", "trainings", "aspirations"]
-STAFF_EXTRA_PERMISSIONS = [("accounts", "view_user"), ("accounts", "change_user")]
+STAFF_EXTRA_PERMISSIONS = [
+    ("accounts", "view_user"),
+    ("accounts", "change_user"),
+    # The queued emails, and the action that sends a failed one again.
+    ("kim_portal", "view_outgoingmail"),
+    ("kim_portal", "change_outgoingmail"),
+]
 
 
 def staff_group_get() -> Group:

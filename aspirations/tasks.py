@@ -1,18 +1,15 @@
 """Emails about submissions, sent by the background worker, never inside the request."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task
+
+from kim_portal.mail import mail_queue, mail_render
 
 
 def _render(name: str, context: dict) -> tuple[str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"aspirations/email/{name}_subject.txt", context).strip()
-        body = render_to_string(f"aspirations/email/{name}_body.txt", context)
-    return subject, body
+    rendered = mail_render(template=f"aspirations/email/{name}", context=context)
+    return rendered.subject, rendered.body
 
 
 def _track_url(submission) -> str:
@@ -28,7 +25,7 @@ def submission_send_code(*, submission_id: int) -> bool:
     if submission is None or not submission.submitter_email:
         return False
     subject, body = _render("code", {"submission": submission, "track_url": _track_url(submission)})
-    send_mail(subject, body, None, [submission.submitter_email])
+    mail_queue(to=submission.submitter_email, subject=subject, body=body)
     return True
 
 
@@ -73,7 +70,7 @@ def submission_notify_handlers(*, submission_id: int) -> int:
     subject, body = _render("new", {"submission": submission, "handle_url": url})
     # One message per person: no one sees who else was written to.
     for email in recipients:
-        send_mail(subject, body, None, [email])
+        mail_queue(to=email, subject=subject, body=body)
     return len(recipients)
 
 
@@ -93,5 +90,5 @@ def submission_notify_answer(*, submission_id: int) -> bool:
             settings.PORTAL_BASE_URL + submission.fact_check.get_absolute_url()
         )
     subject, body = _render("answer", context)
-    send_mail(subject, body, None, [submission.submitter_email])
+    mail_queue(to=submission.submitter_email, subject=subject, body=body)
     return True

@@ -1,9 +1,8 @@
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task
+
+from kim_portal.mail import mail_queue, mail_render
 
 
 @task()
@@ -21,13 +20,11 @@ def join_request_notify_managers(*, membership_id: int) -> int:
     )
     if not recipients:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "membership": membership,
-            "manage_url": settings.PORTAL_BASE_URL
-            + reverse("groups:kim-manage", kwargs={"slug": membership.kim.slug}),
-        }
-        subject = render_to_string("groups/email/join_request_subject.txt", context).strip()
-        body = render_to_string("groups/email/join_request_body.txt", context)
-    send_mail(subject, body, None, recipients)
+    context = {
+        "membership": membership,
+        "manage_url": settings.PORTAL_BASE_URL
+        + reverse("groups:kim-manage", kwargs={"slug": membership.kim.slug}),
+    }
+    rendered = mail_render(template="groups/email/join_request", context=context)
+    mail_queue(to=recipients, subject=rendered.subject, body=rendered.body)
     return len(recipients)

@@ -208,6 +208,12 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="KIM Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every email is sent by the task worker (kim_portal/mail.py). A failed send is tried again
+# after each of these waits (seconds: 1 min, 5 min, 30 min, 2 h, 12 h), then listed for staff
+# in the admin ("Emails") with a retry action.
+PORTAL_MAIL_RETRY_DELAYS = env.list(
+    "PORTAL_MAIL_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 43200]
+)
 
 # --- Spreadsheet import/export (django-import-export) ------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True

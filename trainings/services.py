@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from groups import permissions
+from kim_portal.mail import mail_keys_queued, mail_sent_hook
 from trainings.models import Attendance, ParticipantCategory, Registration, Training, new_code
 from trainings.selectors import membership_list_for_registration
-from trainings.tasks import registration_notify
+from trainings.tasks import registration_email_queue, registration_notify
 
 PARTICIPANT_FIELDS = ["name", "email", "phone", "category", "institution", "position"]
 
@@ -438,14 +439,21 @@ def certificate_code_new() -> str:
 # --- Reminders ---------------------------------------------------------------------------
 
 
+def _reminder_key(registration_id: int) -> str:
+    return f"training-reminder:{registration_id}"
+
+
 @transaction.atomic
 def reminders_send(*, today: date | None = None) -> int:
     """Queue the reminder of every confirmed participant of a training starting tomorrow who
-    has not had one; marks them so a second run sends nothing. Returns how many."""
+    has not had one queued. A registration counts as reminded only once its email was sent
+    (``registration_reminder_mark_sent``); a second run queues nothing. Returns how many."""
     tomorrow = (today or timezone.localdate()) + timedelta(days=1)
     due = list(
         Registration.objects.confirmed()
         .select_for_update(skip_locked=True, of=("self",))
+        .select_related("training")
+        .prefetch_related("training__sessions")
         .filter(
             training__start_date=tomorrow,
             training__status__in=[Training.Status.PUBLISHED, Training.Status.CLOSED],
@@ -453,9 +461,26 @@ def reminders_send(*, today: date | None = None) -> int:
         )
         .exclude(email="")
     )
-    now = timezone.now()
+    queued = mail_keys_queued([_reminder_key(registration.pk) for registration in due])
+    count = 0
     for registration in due:
-        registration.reminder_sent_at = now
-        _notify(registration, "reminder")
-    Registration.objects.bulk_update(due, ["reminder_sent_at"])
-    return len(due)
+        key = _reminder_key(registration.pk)
+        if key in queued:
+            continue
+        registration_email_queue(
+            registration,
+            "reminder",
+            key=key,
+            on_sent="trainings.services.registration_reminder_mark_sent",
+            on_sent_kwargs={"registration_id": registration.pk},
+        )
+        count += 1
+    return count
+
+
+@mail_sent_hook
+def registration_reminder_mark_sent(*, registration_id: int) -> None:
+    """Mark a registration reminded, once its reminder was sent (called by the mail task)."""
+    Registration.objects.filter(pk=registration_id, reminder_sent_at__isnull=True).update(
+        reminder_sent_at=timezone.now()
+    )

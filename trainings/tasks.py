@@ -1,9 +1,8 @@
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task
+
+from kim_portal.mail import mail_queue, mail_render
 
 # What each email says; the status a registration must still have for it to go out.
 KINDS = {
@@ -15,13 +14,39 @@ KINDS = {
 }
 
 
+def registration_email_queue(registration, kind: str, **queue_kwargs):
+    """Render the email of ``kind`` for a registration (with the training's .ics while it is
+    confirmed) and queue it; ``queue_kwargs`` go to ``mail_queue`` (e.g. ``key``, ``on_sent``)."""
+    from trainings.documents import training_ics
+
+    training = registration.training
+    context = {
+        "kind": kind,
+        "registration": registration,
+        "training": training,
+        "training_url": settings.PORTAL_BASE_URL + training.get_absolute_url(),
+        "ticket_url": settings.PORTAL_BASE_URL
+        + reverse("trainings:ticket", kwargs={"code": registration.code}),
+        "signup_url": settings.PORTAL_BASE_URL + reverse("account_signup"),
+    }
+    rendered = mail_render(template="trainings/email/registration", context=context)
+    attachments = []
+    if registration.status == "terdaftar" and kind != "training_cancelled":
+        attachments.append((f"{training.slug}.ics", training_ics(training), "text/calendar"))
+    return mail_queue(
+        to=registration.email,
+        subject=rendered.subject,
+        body=rendered.body,
+        attachments=attachments,
+        **queue_kwargs,
+    )
+
+
 @task()
 def registration_notify(*, registration_id: int, kind: str) -> bool:
     """Email a participant: registered (with the training's .ics), wait-listed, promoted from
-    the waiting list (with the .ics), reminded the day before, or told the training is
-    cancelled. Nothing goes out when the registration changed meanwhile (e.g. cancelled
-    before the worker ran)."""
-    from trainings.documents import training_ics
+    the waiting list (with the .ics), or told the training is cancelled. Nothing goes out when
+    the registration changed meanwhile (e.g. cancelled before the worker ran)."""
     from trainings.models import Registration
 
     registration = (
@@ -38,22 +63,7 @@ def registration_notify(*, registration_id: int, kind: str) -> bool:
             return False
     elif registration.status != KINDS[kind]:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "kind": kind,
-            "registration": registration,
-            "training": training,
-            "training_url": settings.PORTAL_BASE_URL + training.get_absolute_url(),
-            "ticket_url": settings.PORTAL_BASE_URL
-            + reverse("trainings:ticket", kwargs={"code": registration.code}),
-            "signup_url": settings.PORTAL_BASE_URL + reverse("account_signup"),
-        }
-        subject = render_to_string("trainings/email/registration_subject.txt", context).strip()
-        body = render_to_string("trainings/email/registration_body.txt", context)
-    message = EmailMessage(subject, body, None, [registration.email])
-    if registration.status == "terdaftar" and kind != "training_cancelled":
-        message.attach(f"{training.slug}.ics", training_ics(training), "text/calendar")
-    message.send()
+    registration_email_queue(registration, kind)
     return True
 
 
