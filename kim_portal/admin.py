@@ -70,7 +70,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
-    @admin.display(description=_("to"))
+    @admin.display(description=_("recipients"))
     def recipient_list(self, obj):
         return ", ".join(obj.recipients)
 

@@ -66,4 +66,6 @@ class OutgoingMail(DBTaskResult):
         name = self.exception_class_path.rsplit(".", 1)[-1]
         lines = [line for line in self.traceback.strip().splitlines() if line.strip()]
         last = lines[-1].strip() if lines else name
+        if last.startswith(self.exception_class_path):
+            last = name + last[len(self.exception_class_path) :]
         return last if last.startswith(name) else f"{name}: {last}"
