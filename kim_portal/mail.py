@@ -44,9 +44,7 @@ class RenderedMail:
 def subject_clean(subject: str) -> str:
     """One line of plain text: every run of whitespace (CR, LF, tabs, Unicode line breaks)
     becomes one space, control characters go, and a long subject is cut with an ellipsis."""
-    text = "".join(
-        char for char in subject if char.isspace() or unicodedata.category(char) != "Cc"
-    )
+    text = "".join(char for char in subject if char.isspace() or unicodedata.category(char) != "Cc")
     text = " ".join(text.split())
     if len(text) > SUBJECT_MAX_LENGTH:
         text = text[: SUBJECT_MAX_LENGTH - 1].rstrip() + "…"
