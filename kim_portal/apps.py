@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,6 @@ class KimPortalConfig(AppConfig):
     def ready(self):
         # Connects the retry of failed emails to the task worker's "finished" signal.
         from kim_portal import mail  # noqa: F401
+        from kim_portal.checks import production_settings
+
+        checks.register(production_settings, "kim_portal", deploy=True)

@@ -11,10 +11,9 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.contrib.messages import constants as message_constants
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal import spreadsheets
+from kim_portal import spreadsheets, startup
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -27,14 +26,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # A development key is accepted only while DEBUG is on; a production process refuses it.
 DEVELOPMENT_SECRET_KEY = "django-insecure-kim-portal-development-only"
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
-if not DEBUG and (
-    not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50
-):
-    raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when "
-        'DJANGO_DEBUG is off. Generate one with: python -c "import secrets; '
-        'print(secrets.token_urlsafe(64))"'
-    )
+if not DEBUG and (problem := startup.secret_key_problem(SECRET_KEY)):
+    startup.refuse_to_start(problem)
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -70,12 +63,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /healthz/live, before the host check and the https redirect.
+    "kim_portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # 400 for NUL bytes and invalid UTF-8, before anything reads parameters.
+    "kim_portal.bad_input.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,10 +102,13 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
-# DATABASE_URL unset means the embedded PostgreSQL under var/ (see kim_portal/embedded_db.py).
+# DATABASE_URL unset means the embedded PostgreSQL under var/ (see kim_portal/embedded_db.py),
+# which production refuses (kim_portal/startup.py).
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
 else:
+    if not DEBUG and not startup.exempted(startup.EMBEDDED_DATABASE):
+        startup.refuse_to_start(startup.database_problem(""))
     from kim_portal.embedded_db import embedded_database_url
 
     DATABASES = {"default": env.db_url_config(embedded_database_url(VAR_DIR))}
@@ -229,7 +229,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
@@ -318,8 +317,13 @@ LOGGING = {
 # The area the portal serves: a Kemendagri region code. "16.06" is Kabupaten Musi Banyuasin; a
 # province code ("16") or an empty value (the whole country) work too.
 PORTAL_AREA_CODE = env("PORTAL_AREA_CODE", default="16.06")
-# Absolute address of the portal, for links in emails sent by background tasks.
+# Absolute address of the portal, for links in emails and on certificates. Production refuses
+# to start without one, or with a loopback one (kim_portal/startup.py).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not (DEBUG or startup.exempted(startup.LOOPBACK_BASE_URL)) and (
+    problem := startup.base_url_problem(env("PORTAL_BASE_URL", default=""))
+):
+    startup.refuse_to_start(problem)
 PORTAL_SITE_NAME = env("PORTAL_SITE_NAME", default="KIM Portal")
 PORTAL_REGION_NAME = env("PORTAL_REGION_NAME", default="Kabupaten Musi Banyuasin")
 PORTAL_OFFICE_NAME = env(

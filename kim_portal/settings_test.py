@@ -5,6 +5,13 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "k" * 60)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Tests run with DJANGO_DEBUG off (production behaviour) on the embedded database, with emailed
+# links to http://127.0.0.1:8000 and a local-memory cache: the explicit opt-out of those three
+# production refusals (kim_portal/startup.py). A test that starts a production process gives it
+# an environment without this variable.
+os.environ.setdefault(
+    "PORTAL_ALLOW_UNFIT_FOR_PRODUCTION", "embedded-database,loopback-base-url,per-process-cache"
+)
 
 from .settings import *
 

@@ -6,7 +6,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal import views
+from kim_portal import health, views
 from news.sitemaps import SITEMAPS
 from news.views import public as news_public
 from trainings.views import public as trainings_public
@@ -16,7 +16,10 @@ admin.site.site_title = "KIM Portal — Dinkominfo"
 admin.site.index_title = _("Site administration")
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    # Answered by kim_portal.health.HealthCheckMiddleware before the host check; these
+    # patterns name the addresses.
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.healthz_live, name="healthz-live"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path(
         "sitemap.xml",

@@ -1,9 +1,7 @@
 import logging
 
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -13,20 +11,6 @@ from regions.views import region_child_kind
 from trainings.selectors import training_list_home
 
 logger = logging.getLogger(__name__)
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    """Liveness and readiness for load balancers: 200 while the database answers, else 503."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: the database does not answer")
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @require_GET

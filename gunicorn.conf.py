@@ -1,0 +1,59 @@
+"""gunicorn settings for KIM Portal.
+
+gunicorn reads ./gunicorn.conf.py by itself when started from the repository:
+
+    .venv/bin/gunicorn kim_portal.wsgi --bind 127.0.0.1:8000
+
+``WEB_CONCURRENCY`` sets the number of worker processes (default 3); ``--workers`` on the
+command line or in ``GUNICORN_CMD_ARGS`` overrides it, as gunicorn always does.
+
+Before any worker starts, the portal's settings are loaded once, here in the master, so a
+production setting the portal refuses (``kim_portal/startup.py``: no ``DATABASE_URL``, no or a
+loopback ``PORTAL_BASE_URL``, a weak ``DJANGO_SECRET_KEY``) stops gunicorn with its one line
+instead of a restart loop of failing workers. So does a per-process cache (no ``CACHE_URL``)
+with more than one worker.
+"""
+
+import os
+import shlex
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kim_portal import startup  # noqa: E402
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+
+
+def _final_worker_count() -> int:
+    """The worker count gunicorn will use: the command line and GUNICORN_CMD_ARGS are applied
+    after this file, over ``workers`` above."""
+    from gunicorn.config import Config
+
+    parser = Config().parser()
+    for args in (sys.argv[1:], shlex.split(os.environ.get("GUNICORN_CMD_ARGS", ""))):
+        given = parser.parse_args(args).workers
+        if given is not None:
+            return given
+    return workers
+
+
+def _refuse_unfit_production(worker_count: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kim_portal.settings")
+    from django.conf import settings
+
+    if settings.DEBUG or startup.exempted(startup.PER_PROCESS_CACHE):
+        return
+    backend = settings.CACHES["default"]["BACKEND"]
+    if problem := startup.cache_problem(backend=backend, workers=worker_count):
+        startup.refuse_to_start(problem)
+
+
+# While gunicorn reads this file nothing has been logged yet: a refusal is the only line.
+_refuse_unfit_production(_final_worker_count())
+
+
+def on_starting(server):
+    # The same with the count gunicorn settled on, should it differ (e.g. a reload).
+    _refuse_unfit_production(server.cfg.workers)

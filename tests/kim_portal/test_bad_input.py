@@ -1,0 +1,129 @@
+"""NUL bytes and invalid UTF-8 are a 400 with a short page, never a 500, at every address."""
+
+import uuid
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve
+from django.urls.converters import IntConverter, PathConverter, SlugConverter, UUIDConverter
+from django.urls.resolvers import LocalePrefixPattern, RoutePattern
+from django.utils.regex_helper import normalize
+
+# Percent-encoded as a client sends them: NUL, a byte that is never UTF-8, an overlong "/",
+# and a lone surrogate (U+D800) in the UTF-8 form Python and PostgreSQL both refuse.
+BAD_VALUES = ["%00", "%FF", "%C0%AF", "%ED%A0%80"]
+BAD_BYTES = [b"\x00", b"\xff", b"\xc0\xaf", b"\xed\xa0\x80"]
+FIELD_NAMES = ["q", "page", "next", "name", "email", "title", "body", "code", "status", "action"]
+
+SAMPLES = {
+    IntConverter: "1",
+    SlugConverter: "contoh-1",
+    PathConverter: "contoh",
+    UUIDConverter: str(uuid.UUID(int=1)),
+}
+REGEX_SAMPLES = ["1", "contoh", "MQ", *(config.label for config in apps.get_app_configs())]
+
+
+def _fill(pattern, *, whole: bool) -> str:
+    """A concrete string the pattern matches: converters and groups get sample values."""
+    if isinstance(pattern, LocalePrefixPattern):
+        return pattern.language_prefix
+    template, params = normalize(pattern.regex.pattern)[0]
+    if isinstance(pattern, RoutePattern):
+        values = {name: SAMPLES.get(type(pattern.converters[name]), "contoh") for name in params}
+        return template % values
+    for sample in REGEX_SAMPLES:
+        text = template % dict.fromkeys(params, sample)
+        match = pattern.regex.fullmatch(text) if whole else pattern.regex.match(text)
+        if match:
+            return text
+    raise AssertionError(f"no sample value fits {pattern.regex.pattern}")
+
+
+def every_url_pattern():
+    """(route, concrete path) for every URL pattern of the portal, in its default language."""
+    found = []
+
+    def walk(patterns, prefix, route):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                piece = _fill(entry.pattern, whole=False)
+                walk(entry.url_patterns, prefix + piece, route + str(entry.pattern))
+            else:
+                path = "/" + prefix + _fill(entry.pattern, whole=True)
+                found.append((route + str(entry.pattern), path))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+URL_PATTERNS = every_url_pattern()
+
+
+def test_the_fuzz_covers_every_url_pattern_with_an_address_it_resolves():
+    assert len(URL_PATTERNS) > 150  # the portal's own pages, allauth and the admin
+    for _route, path in URL_PATTERNS:
+        resolve(path)  # raises Resolver404 if a sample value did not fit
+
+
+def with_bad_segment(path: str, index: int, bad: str) -> str:
+    """``path`` with ``bad`` inside its index-th segment (after the segment's first letter)."""
+    segments = path.split("/")
+    segments[index] = segments[index][:1] + bad + segments[index][1:]
+    return "/".join(segments)
+
+
+# Answered before any other middleware (kim_portal.health); they read no parameter.
+HEALTH_PATHS = {"/healthz", "/healthz/live"}
+
+
+def assert_refused(response, request: str):
+    assert response.status_code == 400, f"{request}: {response.status_code}"
+    assert b"Permintaan tidak valid" in response.content, request
+
+
+def assert_refused_or_unread(path: str, response, request: str):
+    if path in HEALTH_PATHS:
+        assert response.status_code < 500, f"{request}: {response.status_code}"
+    else:
+        assert_refused(response, request)
+
+
+@pytest.fixture(params=["anonymous", "staff"])
+def fuzz_client(request, db):
+    client = Client()
+    if request.param == "staff":
+        client.force_login(request.getfixturevalue("staff_user"))
+    return client
+
+
+@pytest.mark.parametrize(("route", "path"), URL_PATTERNS, ids=[r for r, _ in URL_PATTERNS])
+def test_nul_and_invalid_utf8_are_refused_with_400_at_every_address(fuzz_client, route, path):
+    segments = path.split("/")
+    for index, segment in enumerate(segments):
+        if not segment and index != 1:  # the empty ends of "/a/b/"; "/" itself gets one too
+            continue
+        for bad in BAD_VALUES:
+            bad_path = with_bad_segment(path, index, bad)
+            assert_refused(fuzz_client.get(bad_path), f"GET {bad_path}")
+
+    for bad in BAD_VALUES:
+        query = "&".join(f"{name}=a{bad}b" for name in FIELD_NAMES)
+        response = fuzz_client.get(f"{path}?{query}")
+        assert_refused_or_unread(path, response, f"GET {path}?{query}")
+        response = fuzz_client.post(path, query, content_type="application/x-www-form-urlencoded")
+        assert_refused_or_unread(path, response, f"POST {path} (urlencoded) {query}")
+        response = fuzz_client.post(f"{path}?q=a{bad}b", {"q": "sah"})
+        assert_refused_or_unread(path, response, f"POST {path}?q=a{bad}b")
+
+    nul_form = dict.fromkeys(FIELD_NAMES, "a\x00b")
+    response = fuzz_client.post(path, nul_form)
+    assert_refused_or_unread(path, response, f"POST {path} (multipart) NUL")
+
+    # A multipart form is decoded by Django with replacement characters for invalid UTF-8: the
+    # view gets readable text and must not fail on it.
+    for bad in BAD_BYTES[1:]:
+        form = dict.fromkeys(FIELD_NAMES, [b"a" + bad + b"b"])  # a list: sent as raw bytes
+        response = fuzz_client.post(path, form)
+        assert response.status_code < 500, f"POST {path} (multipart) {bad!r}"
