@@ -10,6 +10,8 @@ from django.urls.converters import IntConverter, PathConverter, SlugConverter, U
 from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 from django.utils.regex_helper import normalize
 
+from aspirations.models import Submission
+
 # Percent-encoded as a client sends them: NUL, a byte that is never UTF-8, an overlong "/",
 # and a lone surrogate (U+D800) in the UTF-8 form Python and PostgreSQL both refuse.
 BAD_VALUES = ["%00", "%FF", "%C0%AF", "%ED%A0%80"]
@@ -127,3 +129,58 @@ def test_nul_and_invalid_utf8_are_refused_with_400_at_every_address(fuzz_client,
         form = dict.fromkeys(FIELD_NAMES, [b"a" + bad + b"b"])  # a list: sent as raw bytes
         response = fuzz_client.post(path, form)
         assert response.status_code < 500, f"POST {path} (multipart) {bad!r}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "address", ["/cari/?q=a%00b", "/sertifikat/a%00b/", "/cari/?q=%FF", "/berita/?q=%C0%AF"]
+)
+def test_the_reported_addresses_answer_400_with_a_short_indonesian_page(client, address):
+    response = client.get(address)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="id">' in html
+    assert "<h1>Permintaan tidak valid</h1>" in html
+    assert "Periksa yang Anda ketik atau salin" in html
+    assert '<a href="/">Kembali ke beranda</a>' in html
+
+
+@pytest.mark.django_db
+def test_under_en_the_page_is_in_english(client):
+    response = client.get("/en/cari/?q=a%ED%A0%80b")
+
+    assert response.status_code == 400
+    assert '<html lang="en">' in response.content.decode()
+    assert b"<h1>Invalid request</h1>" in response.content
+
+
+@pytest.mark.django_db
+def test_text_in_any_script_passes(client):
+    # "café ✓ ربط" percent-encoded as UTF-8, and a literal replacement character.
+    response = client.get("/cari/?q=caf%C3%A9+%E2%9C%93+%D8%B1%D8%A8%D8%B7+%EF%BF%BD")
+
+    assert response.status_code == 200
+    assert response.context["q"] == "café ✓ ربط \ufffd"
+    assert client.get("/sertifikat/caf%C3%A9/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_form_with_a_nul_byte_is_refused_and_nothing_is_saved(client):
+    form = "title=Jalan+rusak&text=Berlubang%00&submitter_name=Rudi"
+    response = client.post(
+        "/aspirasi/kirim/", form, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert b"Permintaan tidak valid" in response.content
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_page_is_the_one_django_shows_for_its_own_bad_requests(client):
+    # An address not in ALLOWED_HOSTS: Django's 400 renders the same template.
+    response = client.get("/", HTTP_HOST="portal.palsu.example")
+
+    assert response.status_code == 400
+    assert b"<h1>Permintaan tidak valid</h1>" in response.content
