@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from kim_portal.files import PrivateImageField, RandomName
 from kim_portal.models import TimeStampedModel
 
 
@@ -53,7 +54,11 @@ class SubmissionQuerySet(models.QuerySet):
 
 
 def photo_path(instance, filename):
+    """Where photos went before names were random (kept for the old migrations)."""
     return f"aspirasi/{timezone.now():%Y/%m}/{filename}"
+
+
+PHOTO_NAME = RandomName("aspirasi")
 
 
 class Submission(TimeStampedModel):
@@ -100,14 +105,21 @@ class Submission(TimeStampedModel):
         related_name="submissions",
         verbose_name=_("district"),
     )
-    photo = models.ImageField(
+    # In the public storage only while the public pages show it (``photo_is_publishable``).
+    photo = PrivateImageField(
         _("photo"),
-        upload_to=photo_path,
+        upload_to=PHOTO_NAME,
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
+        public_flag="photo_public",
     )
-    photo_480 = models.ImageField(upload_to=photo_path, blank=True, editable=False)
+    photo_480 = PrivateImageField(
+        upload_to=PHOTO_NAME, blank=True, editable=False, public_flag="photo_public"
+    )
+    photo_public = models.BooleanField(
+        _("photo in the public storage"), default=False, editable=False
+    )
     photo_width = models.PositiveIntegerField(editable=False, default=0)
     photo_height = models.PositiveIntegerField(editable=False, default=0)
     # Private: only the people handling the submission see these.
@@ -232,6 +244,20 @@ class Submission(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_shown_publicly(self) -> bool:
+        """On the public pages (the same rule as ``SubmissionQuerySet.public``)."""
+        return (
+            self.status in self.PUBLIC_STATUSES
+            and not self.is_private
+            and self.answered_at is not None
+        )
+
+    @property
+    def photo_is_publishable(self) -> bool:
+        """The public page shows an aspiration's photo; a hoax screenshot never."""
+        return self.kind == self.Kind.ASPIRATION and self.is_shown_publicly
 
 
 class RetentionSetting(models.Model):

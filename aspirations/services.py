@@ -22,6 +22,7 @@ from aspirations.tasks import (
 )
 from groups import permissions
 from groups.models import Kim
+from kim_portal.files import files_place
 from kim_portal.uploads import image_renditions
 from regions.models import Village
 
@@ -75,6 +76,15 @@ def _log(submission: Submission, from_status: str, actor: User | None, note: str
     )
 
 
+def _photo_place(submission: Submission) -> None:
+    """The photo in the public storage while the public page shows it, else the private one
+    (closing an answered submission changes neither)."""
+    if submission.photo:
+        files_place(
+            submission, public=submission.photo_is_publishable, fields=["photo", "photo_480"]
+        )
+
+
 def _photo_attach(submission: Submission, upload) -> None:
     try:
         renditions = image_renditions(upload, widths=PHOTO_WIDTHS)
@@ -83,10 +93,9 @@ def _photo_attach(submission: Submission, upload) -> None:
         raise ValidationError(
             {"photo": _("The file is not a valid image.")}, code="invalid_image"
         ) from err
-    # A random name: the name of the file on the phone may say who took it.
-    stem = secrets.token_hex(8)
-    submission.photo.save(f"{stem}.webp", renditions[1280], save=False)
-    submission.photo_480.save(f"{stem}-480.webp", renditions[480], save=False)
+    # Random names (``RandomName``): the name of the file on the phone may say who took it.
+    submission.photo.save("photo.webp", renditions[1280], save=False)
+    submission.photo_480.save("photo.webp", renditions[480], save=False)
 
 
 @transaction.atomic
@@ -263,6 +272,7 @@ def submission_answer(
             "updated_at",
         ]
     )
+    _photo_place(submission)
     _log(submission, from_status, actor, answer)
     pk = submission.pk
     if submission.submitter_email:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kim_portal.files import PrivateFileField, RandomName
 from kim_portal.models import TimeStampedModel
 from kim_portal.uploads import MB, ImageValidator, PdfValidator
 from regions.models import District, Village
@@ -114,15 +115,16 @@ class Kim(TimeStampedModel):
     sk_issuer = models.CharField(
         _("SK issued by"), max_length=150, blank=True, help_text=_("e.g. Kepala Desa Bailangu")
     )
-    sk_document = models.FileField(
+    # Private: the KIM's managers and staff (``permissions.can_view_kim_documents``).
+    sk_document = PrivateFileField(
         _("SK document (PDF)"),
-        upload_to="kim/sk/",
+        upload_to=RandomName("kim/sk", ".pdf"),
         blank=True,
         validators=[PdfValidator()],
     )
-    bylaws_document = models.FileField(
+    bylaws_document = PrivateFileField(
         _("AD/ART document (PDF)"),
-        upload_to="kim/adart/",
+        upload_to=RandomName("kim/adart", ".pdf"),
         blank=True,
         validators=[PdfValidator()],
     )
@@ -144,7 +146,7 @@ class Kim(TimeStampedModel):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     logo = models.ImageField(
         _("logo"),
-        upload_to="kim/logo/",
+        upload_to=RandomName("kim/logo"),
         blank=True,
         validators=[ImageValidator(max_bytes=4 * MB)],
         help_text=_("JPEG, PNG or WebP; stored as a small WebP image without metadata."),

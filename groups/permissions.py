@@ -209,3 +209,36 @@ def can_handle_submission(user, submission) -> bool:
 def can_view_aspiration_statistics(user) -> bool:
     """Totals and responsiveness by district and KIM: Dinkominfo staff."""
     return is_dinkominfo_staff(user)
+
+
+def can_view_submission_photo(user, submission) -> bool:
+    """An aspiration's photo or a hoax report's screenshot: whoever handles the submission,
+    and anyone while the public pages show it (an aspiration's photo only; a hoax screenshot
+    is never published)."""
+    return submission.photo_is_publishable or can_handle_submission(user, submission)
+
+
+# --- Private files of KIMs and trainings ------------------------------------------------------
+
+
+def can_view_kim_documents(user, kim) -> bool:
+    """A KIM's SK and AD/ART documents: its managers and Dinkominfo staff."""
+    return can_manage_kim(user, kim)
+
+
+def can_download_material(user, material) -> bool:
+    """A public material of a training on the public pages: anyone; a participants-only one:
+    its confirmed participants (not the waiting list) and staff; a draft's: staff."""
+    from trainings.models import Registration, Training
+
+    training = material.training
+    if can_manage_trainings(user):
+        return True
+    if training.status == Training.Status.DRAFT:
+        return False
+    if material.is_public:
+        return True
+    return (
+        is_resident(user)
+        and Registration.objects.confirmed().filter(training=training, user=user).exists()
+    )

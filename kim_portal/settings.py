@@ -182,8 +182,18 @@ WHITENOISE_USE_FINDERS = DEBUG
 warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+# Private files (drafts' photos, hoax screenshots, SK documents, materials): outside MEDIA_ROOT,
+# served only by kim_portal.private_files; see kim_portal/files.py for what goes where.
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private-media")
+# e.g. "/_private/": nginx sends the file from that internal location (X-Accel-Redirect);
+# empty: Django streams it.
+PORTAL_PRIVATE_FILES_ACCEL_PREFIX = env.str("PORTAL_PRIVATE_FILES_ACCEL_PREFIX", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/berkas/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

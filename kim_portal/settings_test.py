@@ -24,6 +24,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "test-media"
+STORAGES["private"] = {**STORAGES["private"], "OPTIONS": {"location": VAR_DIR / "test-private"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Parallel test runs on one server (e.g. two checkouts) each need their own test database.

@@ -44,6 +44,33 @@ class PdfValidator:
         return isinstance(other, PdfValidator) and self.max_bytes == other.max_bytes
 
 
+# What a document's first bytes are for each extension we accept: a PDF, an Office Open XML or
+# OpenDocument file (both zip archives), or a legacy Office file (an OLE compound file).
+DOCUMENT_SIGNATURES = {
+    "pdf": b"%PDF-",
+    "docx": b"PK\x03\x04",
+    "pptx": b"PK\x03\x04",
+    "xlsx": b"PK\x03\x04",
+    "odt": b"PK\x03\x04",
+    "odp": b"PK\x03\x04",
+    "doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    "ppt": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+}
+
+
+def document_matches_extension(upload) -> bool:
+    """Whether the upload's content is the kind of document its extension says: its stored
+    name keeps that extension, and it is served with that type."""
+    extension = Path(upload.name or "").suffix.lower().lstrip(".")
+    signature = DOCUMENT_SIGNATURES.get(extension)
+    if signature is None:
+        return False
+    upload.seek(0)
+    header = upload.read(len(signature))
+    upload.seek(0)
+    return header == signature
+
+
 @deconstructible
 class ImageValidator:
     """A real JPEG, PNG or WebP image within a byte and a pixel budget."""

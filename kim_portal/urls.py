@@ -6,7 +6,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal import health, views
+from kim_portal import health, private_files, views
 from news.sitemaps import SITEMAPS
 from news.views import public as news_public
 from trainings.views import public as trainings_public
@@ -21,6 +21,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/live", health.healthz_live, name="healthz-live"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path(
+        "berkas/<slug:kind>/<int:pk>/<slug:field>/<str:filename>",
+        private_files.private_file,
+        name="private-file",
+    ),
     path(
         "sitemap.xml",
         sitemaps_views.index,

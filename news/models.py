@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kim_portal.files import PrivateImageField, RandomName
 from kim_portal.models import TimeStampedModel
 from kim_portal.urls_cache import reverse_with_slug
 
@@ -216,21 +217,36 @@ class Post(TimeStampedModel):
 
 
 def photo_path(instance, filename):
+    """Where photos went before names were random (kept for the old migrations)."""
     return f"news/{timezone.now():%Y/%m}/{filename}"
 
 
+PHOTO_NAME = RandomName("berita")
+
+
 class PostPhoto(models.Model):
-    """A photo of a post (position 0 is the cover), stored as WebP renditions without metadata."""
+    """A photo of a post (position 0 is the cover), stored as WebP renditions without metadata.
+
+    Its files are in the public storage while the post is published (``is_public``) and in the
+    private one otherwise; ``news.services`` moves them when the post's status changes.
+    """
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="photos")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    image = models.ImageField(
-        _("photo (1600 px)"), upload_to=photo_path, width_field="width", height_field="height"
+    image = PrivateImageField(
+        _("photo (1600 px)"),
+        upload_to=PHOTO_NAME,
+        width_field="width",
+        height_field="height",
+        public_flag="is_public",
     )
-    image_960 = models.ImageField(upload_to=photo_path, editable=False)
-    image_480 = models.ImageField(upload_to=photo_path, editable=False)
+    image_960 = PrivateImageField(upload_to=PHOTO_NAME, editable=False, public_flag="is_public")
+    image_480 = PrivateImageField(upload_to=PHOTO_NAME, editable=False, public_flag="is_public")
     # A JPEG for link previews (WhatsApp, Facebook): not every app shows WebP there.
-    image_share = models.ImageField(upload_to=photo_path, editable=False, blank=True)
+    image_share = PrivateImageField(
+        upload_to=PHOTO_NAME, editable=False, blank=True, public_flag="is_public"
+    )
+    is_public = models.BooleanField(_("in the public storage"), default=False, editable=False)
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     alt_text = models.CharField(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from groups import permissions
 from groups.models import Kim
+from kim_portal.files import files_place
 from kim_portal.uploads import image_renditions
 from news.cache import lists_changed
 from news.models import Post, PostPhoto, PostStatusChange, Tag
@@ -67,9 +68,21 @@ def _log(post: Post, from_status: str, actor: User | None, note: str = "") -> No
     transaction.on_commit(lists_changed)
 
 
-def _files_delete(names: list[str]) -> None:
-    for name in names:
-        PostPhoto._meta.get_field("image").storage.delete(name)
+PHOTO_FIELDS = ["image", "image_960", "image_480", "image_share"]
+
+
+def _files_delete(files: list) -> None:
+    """Delete ``(storage, name)`` pairs."""
+    for storage, name in files:
+        storage.delete(name)
+
+
+def _photos_place(post: Post) -> None:
+    """Photos in the public storage while the post is published, else in the private one; the
+    news caches move on with the status change that calls this (``_log``)."""
+    public = post.status == Post.Status.PUBLISHED
+    for photo in post.photos.all():
+        files_place(photo, public=public, fields=PHOTO_FIELDS)
 
 
 def _public_content_changed(post: Post) -> None:
@@ -166,6 +179,7 @@ def photo_add(
         alt_text=alt_text.strip(),
         caption=caption.strip(),
         credit=credit.strip(),
+        is_public=post.status == Post.Status.PUBLISHED,
     )
     files = [
         (photo.image, renditions[1600]),
@@ -180,7 +194,7 @@ def photo_add(
         photo.save()
     except BaseException:
         # The row is rolled back with this transaction: its files must not stay behind.
-        _files_delete([field.name for field, _content in files if field])
+        _files_delete([(field.storage, field.name) for field, _content in files if field])
         raise
     _public_content_changed(post)
     return photo
@@ -191,14 +205,14 @@ def photo_remove(*, photo: PostPhoto, actor: User) -> None:
     """Remove a photo; the next one becomes the cover."""
     post = photo.post
     _require(permissions.can_edit_post(actor, post))
-    names = [
-        field.name
+    files = [
+        (field.storage, field.name)
         for field in (photo.image, photo.image_960, photo.image_480, photo.image_share)
         if field
     ]
     photo.delete()
     # Only once the row is gone for good: a rolled-back removal keeps a photo with its files.
-    transaction.on_commit(lambda: _files_delete(names))
+    transaction.on_commit(lambda: _files_delete(files))
     for position, remaining in enumerate(post.photos.order_by("position", "id")):
         if remaining.position != position:
             remaining.position = position
@@ -225,6 +239,7 @@ def post_submit(*, post: Post, actor: User) -> Post:
         post.status = Post.Status.SUBMITTED
     post.review_note = ""
     post.save(update_fields=["status", "submitted_at", "published_at", "review_note", "updated_at"])
+    _photos_place(post)
     _log(post, from_status, actor)
     return post
 
@@ -240,6 +255,7 @@ def post_publish(*, post: Post, actor: User, at: datetime | None = None, note: s
     post.published_at = at or timezone.now()
     post.review_note = note
     post.save(update_fields=["status", "published_at", "review_note", "updated_at"])
+    _photos_place(post)
     _log(post, from_status, actor, note)
     _notify(post)
     return post
@@ -258,6 +274,7 @@ def post_return(*, post: Post, actor: User, note: str) -> Post:
     post.review_note = note.strip()
     post.is_featured = False
     post.save(update_fields=["status", "review_note", "is_featured", "updated_at"])
+    _photos_place(post)
     _log(post, from_status, actor, note.strip())
     _notify(post)
     return post
@@ -273,6 +290,7 @@ def post_unpublish(*, post: Post, actor: User, note: str = "") -> Post:
     post.status = Post.Status.UNPUBLISHED
     post.is_featured = False
     post.save(update_fields=["status", "is_featured", "updated_at"])
+    _photos_place(post)
     _log(post, from_status, actor, note)
     return post
 

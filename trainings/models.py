@@ -8,21 +8,22 @@ cancellation promotes the oldest waiting registration (``services.registration_c
 
 import secrets
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kim_portal.files import PrivateFileField, RandomName, private_storage
 from kim_portal.models import TimeStampedModel
-from kim_portal.uploads import MB, ImageValidator, PdfValidator
+from kim_portal.uploads import MB, ImageValidator, PdfValidator, document_matches_extension
 
 # Ticket and certificate codes: no 0/O or 1/I/L, easy to read out over the phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -32,10 +33,8 @@ MATERIAL_EXTENSIONS = ["pdf", "pptx", "ppt", "odp", "docx", "doc", "odt", "xlsx"
 
 
 def material_storage():
-    """Materials are served through a view that checks who may download them, so they live
-    beside ``MEDIA_ROOT`` (which the proxy serves to anyone), never inside it."""
-    root = Path(settings.MEDIA_ROOT)
-    return FileSystemStorage(location=root.with_name(root.name + "-private"))
+    """The private storage (named by the first migration; materials now use the alias)."""
+    return private_storage()
 
 
 def new_code(length: int = 8) -> str:
@@ -102,7 +101,7 @@ class Training(TimeStampedModel):
     )
     cover = models.ImageField(
         _("cover image"),
-        upload_to="pelatihan/sampul/",
+        upload_to=RandomName("pelatihan/sampul"),
         blank=True,
         validators=[ImageValidator(max_bytes=8 * MB)],
         help_text=_("JPEG, PNG or WebP; stored as WebP without metadata."),
@@ -247,10 +246,10 @@ class Material(models.Model):
         Training, on_delete=models.CASCADE, related_name="materials", verbose_name=_("training")
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(
+    # Private, served by ``kim_portal.private_files`` (``permissions.can_download_material``).
+    file = PrivateFileField(
         _("file"),
-        upload_to="pelatihan/materi/",
-        storage=material_storage,
+        upload_to=RandomName("pelatihan/materi"),
         validators=[FileExtensionValidator(MATERIAL_EXTENSIONS)],
         help_text=_("PDF or slides, at most 25 MB."),
     )
@@ -281,11 +280,23 @@ class Material(models.Model):
                 {"file": _("The file is larger than %(max)d MB.") % {"max": 25}},
                 code="file_too_large",
             )
-        if self.file.name.lower().endswith(".pdf") and not self.file._committed:
+        if self.file._committed:
+            return
+        if self.file.name.lower().endswith(".pdf"):
             try:
                 PdfValidator(max_bytes=25 * MB)(self.file)
             except ValidationError as err:
                 raise ValidationError({"file": err.messages}, code="not_a_pdf") from err
+        elif not document_matches_extension(self.file):
+            raise ValidationError(
+                {"file": _("The file's content is not the kind of document its name says.")},
+                code="not_a_document",
+            )
+
+    @property
+    def download_name(self) -> str:
+        """The file's name for whoever downloads it: the title and the checked extension."""
+        return f"{slugify(self.title)[:80] or 'materi'}{PurePosixPath(self.file.name).suffix}"
 
 
 class RegistrationQuerySet(models.QuerySet):

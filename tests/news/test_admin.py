@@ -139,7 +139,9 @@ def test_change_page_shows_photos_and_history_read_only(client_as, staff_user):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "/media/news/foto-480.webp" in html and "Judul terlalu panjang." in html
+    photo = post.photos.get()
+    assert f"/berkas/berita-foto/{photo.pk}/image_480/foto-480.webp" in html
+    assert "/media/" not in html and "Judul terlalu panjang." in html
     assert reverse("news:post-review", args=[post.slug]) in html
     readonly = response.context["adminform"].readonly_fields
     assert {"status", "body_html", "search_vector", "published_at"} <= set(readonly)

@@ -62,7 +62,12 @@ def add_photo(post: Post, *, position: int = 0, alt: str = "Warga bekerja bakti"
     Plain-colour images of the real sizes (1600, 960 and 480 px wide) encode quickly.
     """
     photo = PostPhoto(
-        post=post, position=position, alt_text=alt, caption="Kerja bakti", credit="Dok. KIM"
+        post=post,
+        position=position,
+        alt_text=alt,
+        caption="Kerja bakti",
+        credit="Dok. KIM",
+        is_public=post.status == Post.Status.PUBLISHED,
     )
     photo.image.save("foto.webp", webp(1600, 1200, "foto-1600.webp"), save=False)
     photo.image_960.save("foto.webp", webp(960, 720, "foto-960.webp"), save=False)

@@ -594,11 +594,12 @@ def test_participants_only_materials(client, client_as, training, staff_user):
     registration = RegistrationFactory(training=training)
 
     assert client.get(public.get_absolute_url()).status_code == 200
-    assert client.get(private.get_absolute_url()).status_code == 302
-    assert client_as(UserFactory()).get(private.get_absolute_url()).status_code == 403
+    assert client.get(private.get_absolute_url()).status_code == 404
+    assert client_as(UserFactory()).get(private.get_absolute_url()).status_code == 404
     response = client_as(registration.user).get(private.get_absolute_url())
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 m"
     assert "Modul" not in client.get(training.get_absolute_url()).content.decode()
+    assert response["Content-Disposition"] == 'attachment; filename="modul.pdf"'
     assert not private.file.path.startswith(
         str(__import__("django.conf").conf.settings.MEDIA_ROOT) + "/"
     )
@@ -611,7 +612,7 @@ def test_participants_only_materials_are_not_for_the_waiting_list(client_as, tra
     waiting = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
     client = client_as(waiting.user)
 
-    assert client.get(private.get_absolute_url()).status_code == 403
+    assert client.get(private.get_absolute_url()).status_code == 404
     html = client.get(training.get_absolute_url()).content.decode()
     assert private.get_absolute_url() not in html
     assert "1 materi lagi untuk peserta terdaftar" in html

@@ -3,17 +3,16 @@ and the certificate check. Drafts are never shown (404)."""
 
 from itertools import groupby
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from groups import permissions
+from kim_portal.private_files import file_response
 from trainings.documents import date_range_text, training_ics, trainings_ics
-from trainings.models import Registration, Session, Training
+from trainings.models import Material, Registration, Session, Training
 from trainings.selectors import training_get_for_detail, training_list_public
 from trainings.services import registration_state_for, registration_window_reason
 
@@ -117,27 +116,15 @@ class TrainingCalendarFeedView(View):
 
 
 class MaterialDownloadView(View):
-    """A public material for anyone; a participants-only one for registrants and staff."""
+    """A material for whoever ``permissions.can_download_material`` allows; 404 otherwise."""
 
     def get(self, request, slug, pk):
-        training = get_object_or_404(Training.objects.public(), slug=slug)
-        material = get_object_or_404(training.materials, pk=pk)
-        if not material.is_public:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            # Participants: confirmed registrations, not the waiting list.
-            registered = (
-                Registration.objects.confirmed()
-                .filter(training=training, user=request.user)
-                .exists()
-            )
-            if not (registered or permissions.can_manage_trainings(request.user)):
-                raise PermissionDenied
-        try:
-            handle = material.file.open("rb")
-        except FileNotFoundError as err:
-            raise Http404 from err
-        return FileResponse(handle, as_attachment=True, filename=material.file.name.split("/")[-1])
+        material = get_object_or_404(
+            Material.objects.select_related("training"), training__slug=slug, pk=pk
+        )
+        if not permissions.can_download_material(request.user, material):
+            raise Http404
+        return file_response(material.file, download_name=material.download_name)
 
 
 def certificate_code_typed(code: str) -> str:
