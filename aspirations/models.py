@@ -106,6 +106,9 @@ class Submission(TimeStampedModel):
         verbose_name=_("district"),
     )
     # In the public storage only while the public pages show it (``photo_is_publishable``).
+    photo_public = models.BooleanField(
+        _("photo in the public storage"), default=False, editable=False
+    )
     photo = PrivateImageField(
         _("photo"),
         upload_to=PHOTO_NAME,
@@ -116,9 +119,6 @@ class Submission(TimeStampedModel):
     )
     photo_480 = PrivateImageField(
         upload_to=PHOTO_NAME, blank=True, editable=False, public_flag="photo_public"
-    )
-    photo_public = models.BooleanField(
-        _("photo in the public storage"), default=False, editable=False
     )
     photo_width = models.PositiveIntegerField(editable=False, default=0)
     photo_height = models.PositiveIntegerField(editable=False, default=0)

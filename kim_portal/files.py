@@ -125,36 +125,35 @@ class PrivateImageField(_PlacedFieldMixin, ImageField):
 
 
 def files_place(instance, *, public: bool, fields: list[str]) -> bool:
-    """Move the files of ``fields`` to the public or the private storage and save the row's
-    flag (its model's fields share one ``public_flag``). The old copies are deleted once the
-    transaction commits; False when they already were where they belong."""
+    """Move the files of ``fields`` to the public or the private storage under new random names
+    (an address seen before the move never works again) and save the row's flag (the fields
+    share one ``public_flag``). The old copies are deleted once the transaction commits; a
+    rollback leaves the row pointing at them. False when the files already were in place."""
     flag = instance._meta.get_field(fields[0]).public_flag
     if bool(getattr(instance, flag)) == public:
         return False
     source = storages[PUBLIC if not public else PRIVATE]
     target = storages[PUBLIC if public else PRIVATE]
-    moved = []
+    old, new = [], {}
     try:
         for field_name in fields:
             name = getattr(instance, field_name).name
             if not name:
                 continue
-            if target.exists(name):  # left by an earlier, rolled back move
-                target.delete(name)
+            field = instance._meta.get_field(field_name)
             with source.open(name, "rb") as content:
-                new_name = target.save(name, content)
-            moved.append(name)
-            setattr(instance, field_name, new_name)
+                new[field_name] = target.save(field.generate_filename(instance, name), content)
+            old.append(name)
     except BaseException:
-        for name in moved:
+        for name in new.values():
             target.delete(name)
         raise
+    # The flag first: an image field re-reads its dimensions from its new storage.
     setattr(instance, flag, public)
-    # A fresh FieldFile for each field, bound to the instance's new state.
-    type(instance).objects.filter(pk=instance.pk).update(
-        **{flag: public}, **{name: getattr(instance, name).name for name in fields}
-    )
-    transaction.on_commit(lambda: [source.delete(name) for name in moved])
+    for field_name, name in new.items():
+        setattr(instance, field_name, name)
+    type(instance).objects.filter(pk=instance.pk).update(**{flag: public}, **new)
+    transaction.on_commit(lambda: [source.delete(name) for name in old])
     return True
 
 

@@ -233,6 +233,8 @@ class PostPhoto(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="photos")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Before the files: loading a row reads it before the image fields need their storage.
+    is_public = models.BooleanField(_("in the public storage"), default=False, editable=False)
     image = PrivateImageField(
         _("photo (1600 px)"),
         upload_to=PHOTO_NAME,
@@ -246,7 +248,6 @@ class PostPhoto(models.Model):
     image_share = PrivateImageField(
         upload_to=PHOTO_NAME, editable=False, blank=True, public_flag="is_public"
     )
-    is_public = models.BooleanField(_("in the public storage"), default=False, editable=False)
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     alt_text = models.CharField(
