@@ -469,7 +469,7 @@ def test_the_migration_moves_existing_files_where_they_belong_once(
     )
 
     run_migration(
-        "news.migrations.0004_photo_private_storage",
+        "news.migrations.0005_photo_private_storage",
         "photos_move",
         django_capture_on_commit_callbacks,
     )
@@ -505,7 +505,7 @@ def test_the_migration_moves_existing_files_where_they_belong_once(
         (p.image.name, p.image_960.name, p.is_public) for p in PostPhoto.objects.order_by("pk")
     ]
     run_migration(
-        "news.migrations.0004_photo_private_storage",
+        "news.migrations.0005_photo_private_storage",
         "photos_move",
         django_capture_on_commit_callbacks,
     )
@@ -543,7 +543,7 @@ def test_the_migration_keeps_answered_public_aspiration_photos_public(
         Submission.objects.filter(pk=row.pk).update(photo=old, photo_480="")
 
     run_migration(
-        "aspirations.migrations.0004_photo_private_storage",
+        "aspirations.migrations.0005_photo_private_storage",
         "photos_move",
         django_capture_on_commit_callbacks,
     )

@@ -30,7 +30,7 @@ def photos_move(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aspirations', '0003_submission_answered_by_kim'),
+        ('aspirations', '0004_submission_contact_erasure'),
     ]
 
     operations = [

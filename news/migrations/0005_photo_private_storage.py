@@ -25,7 +25,7 @@ def photos_move(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0003_photo_share_rendition'),
+        ('news', '0004_post_author_optional'),
     ]
 
     operations = [
