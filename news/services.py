@@ -319,15 +319,15 @@ def posts_release_author(*, author: User) -> tuple[int, int]:
         status__in=[Post.Status.DRAFT, Post.Status.RETURNED],
         published_at__isnull=True,
     )
-    names = [
-        field.name
+    files = [
+        (field.storage, field.name)
         for photo in PostPhoto.objects.filter(post__in=unfinished)
         for field in (photo.image, photo.image_960, photo.image_480, photo.image_share)
         if field
     ]
     deleted = unfinished.count()
     unfinished.delete()
-    transaction.on_commit(lambda: _files_delete(names))
+    transaction.on_commit(lambda: _files_delete(files))
     kept = Post.objects.filter(author=author).update(author=None)
     # Published pages cache the author's name: readers see the KIM alone at once.
     transaction.on_commit(lists_changed)
