@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,34 +26,59 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
         return False
 
 
+class MailStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return MAIL_STATES.items()
+
+    def queryset(self, request, queryset):
+        if self.value() in MAIL_STATES:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+MAIL_STATES = {
+    TaskResultStatus.FAILED: _("failed (after the last try)"),
+    TaskResultStatus.READY: _("waiting to be sent"),
+    TaskResultStatus.RUNNING: _("being sent"),
+    TaskResultStatus.SUCCESSFUL: _("sent"),
+}
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    """Every queued email: what it says, to whom, how often it was tried and why it failed.
-    Failed ones (after the last automatic retry) can be queued again with the retry action."""
+    """Every queued email: to whom, about what, how often it was tried and why it failed.
+    Failed ones (after the last automatic retry) can be queued again with the retry action.
+    The text is not shown: it can hold a password-reset link meant for its recipient only."""
 
     list_display = [
-        "enqueued_at",
+        "queued_at",
         "recipient_list",
         "subject_line",
-        "status",
+        "state",
         "attempt_count",
         "next_try",
         "last_error",
     ]
-    list_filter = ["status"]
+    list_filter = [MailStateFilter]
     search_fields = ["args_kwargs__kwargs__message__to", "args_kwargs__kwargs__message__subject"]
     ordering = ["-enqueued_at"]
     actions = ["retry"]
     fields = [
         "recipient_list",
         "subject_line",
-        "status",
-        "enqueued_at",
+        "state",
+        "queued_at",
         "attempt_count",
+        "last_try",
         "next_try",
-        "finished_at",
         "last_error",
-        "message_body",
         "error_detail",
     ]
     readonly_fields = fields
@@ -70,6 +96,10 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
+    @admin.display(description=_("queued at"), ordering="enqueued_at")
+    def queued_at(self, obj):
+        return _when(obj.enqueued_at)
+
     @admin.display(description=_("recipients"))
     def recipient_list(self, obj):
         return ", ".join(obj.recipients)
@@ -78,9 +108,17 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def subject_line(self, obj):
         return obj.subject
 
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, obj):
+        return MAIL_STATES.get(obj.status, obj.status)
+
     @admin.display(description=_("tries"))
     def attempt_count(self, obj):
         return obj.attempts
+
+    @admin.display(description=_("last try"))
+    def last_try(self, obj):
+        return _when(obj.started_at) if obj.started_at else self.get_empty_value_display()
 
     @admin.display(description=_("next try"))
     def next_try(self, obj):
@@ -88,15 +126,11 @@ class OutgoingMailAdmin(admin.ModelAdmin):
             return self.get_empty_value_display()
         if obj.run_after == get_date_max() or obj.run_after <= timezone.now():
             return _("now")
-        return obj.run_after
+        return _when(obj.run_after)
 
     @admin.display(description=_("last error"))
     def last_error(self, obj):
         return obj.error or self.get_empty_value_display()
-
-    @admin.display(description=_("text"))
-    def message_body(self, obj):
-        return format_html("<pre>{}</pre>", obj.message["body"])
 
     @admin.display(description=_("error details"))
     def error_detail(self, obj):

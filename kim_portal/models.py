@@ -42,6 +42,9 @@ class OutgoingMail(DBTaskResult):
         verbose_name = _("email")
         verbose_name_plural = _("emails")
 
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.recipients)}"
+
     @property
     def message(self) -> dict:
         return self.args_kwargs["kwargs"]["message"]
