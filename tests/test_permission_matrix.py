@@ -55,6 +55,7 @@ MATRIX = [
     ("outside-area-kim-manage", "get", {"default": 404, "anonymous": 302}),
     ("kim-activity", "get", {"default": 403, "anonymous": 302, "staff": 200}),
     ("admin", "get", {"default": 302, "staff": 200}),
+    ("admin-emails", "get", {"default": 302, "staff": 200}),
     # News: the member wrote a draft for the KIM; the manager is an officer of the same KIM.
     ("post-create", "get", {"default": 200, "anonymous": 302, "resident": 403}),
     ("draft-edit", "get", {**OWN_DRAFT, "anonymous": 302}),
@@ -160,6 +161,7 @@ def world(db):
         "outside-area-kim-manage": reverse("groups:kim-manage", args=[outside.slug]),
         "kim-activity": reverse("groups:kim-activity"),
         "admin": reverse("admin:index"),
+        "admin-emails": reverse("admin:kim_portal_outgoingmail_changelist"),
         "post-create": reverse("news:post-create"),
         "draft-edit": reverse("news:post-update", args=[draft.slug]),
         "draft-detail": draft.get_absolute_url(),
