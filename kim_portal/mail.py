@@ -217,8 +217,6 @@ def mail_retry_delays() -> list[timedelta]:
 def _mail_retry_later(sender, task_result, **kwargs) -> None:
     """A failed send goes back in the queue (same task, same content) after the next delay;
     after the last one it stays FAILED and is listed for staff."""
-    from kim_portal.models import OutgoingMail
-
     db_result = getattr(task_result, "db_result", None)
     if (
         db_result is None
@@ -226,19 +224,31 @@ def _mail_retry_later(sender, task_result, **kwargs) -> None:
         or db_result.task_path != MAIL_TASK_PATH
     ):
         return
-    attempts = len(db_result.worker_ids)
+    try:
+        _mail_schedule_retry(db_result.pk)
+    except Exception:
+        # The worker sends this signal unguarded: an error here must not stop the worker. The
+        # email stays FAILED, listed for staff.
+        logger.exception("Could not schedule the next try of email %s", db_result.pk)
+
+
+def _mail_schedule_retry(mail_id) -> None:
+    from kim_portal.models import OutgoingMail
+
+    mail = OutgoingMail.objects.filter(pk=mail_id).first()
+    if mail is None:
+        return
     delays = mail_retry_delays()
-    mail = OutgoingMail.objects.get(pk=db_result.pk)
-    if attempts > len(delays):
+    if mail.attempts > len(delays):
         logger.error(
             "Email %s to %s failed %d times and is kept for staff (admin: Emails): %s",
             mail.pk,
             ", ".join(mail.recipients),
-            attempts,
+            mail.attempts,
             mail.error,
         )
         return
-    run_after = timezone.now() + delays[attempts - 1]
+    run_after = timezone.now() + delays[max(mail.attempts, 1) - 1]
     OutgoingMail.objects.filter(pk=mail.pk, status=TaskResultStatus.FAILED).update(
         status=TaskResultStatus.READY, run_after=run_after, finished_at=None
     )
@@ -246,7 +256,7 @@ def _mail_retry_later(sender, task_result, **kwargs) -> None:
         "Email %s to %s failed (try %d), next try at %s: %s",
         mail.pk,
         ", ".join(mail.recipients),
-        attempts,
+        mail.attempts,
         run_after.isoformat(),
         mail.error,
     )
