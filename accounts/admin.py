@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from accounts.services import user_make_staff
+from accounts.services import account_delete, user_make_staff
+from kim_portal.admin import confirm_action
 
 
 @admin.register(User)
@@ -29,7 +31,7 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
     ]
-    actions = ["make_staff"]
+    actions = ["make_staff", "delete_with_personal_data"]
 
     def get_readonly_fields(self, request, obj=None):
         # Staff may correct names and numbers; only superusers hand out roles and permissions.
@@ -56,3 +58,51 @@ class UserAdmin(DjangoUserAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def has_delete_with_personal_data_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(
+        description=_("Delete selected accounts and their personal data (UU PDP)"),
+        permissions=["delete_with_personal_data"],
+    )
+    def delete_with_personal_data(self, request, queryset):
+        """What the person gets from "Delete my account" on their dashboard, for one who asks
+        the office instead."""
+        confirmation = confirm_action(
+            self,
+            request,
+            queryset,
+            action="delete_with_personal_data",
+            title=_("Delete accounts and their personal data"),
+            explanation=_(
+                "As when a person deletes their own account: their upcoming training seats go "
+                "to the waiting list, past attendance is kept without their name, unfinished "
+                "posts are deleted and published ones stay under their KIM, the contact on "
+                "their aspirations is erased. Accounts with admin access are skipped."
+            ),
+            button=_("Yes, delete them"),
+        )
+        if confirmation is not None:
+            return confirmation
+        deleted = 0
+        for user in list(queryset):
+            try:
+                account_delete(user=user, actor=request.user)
+            except ValidationError as err:
+                self.message_user(
+                    request, f"{user.email}: {' '.join(err.messages)}", messages.ERROR
+                )
+            else:
+                deleted += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d account was deleted with its personal data.",
+                "%(count)d accounts were deleted with their personal data.",
+                deleted,
+            )
+            % {"count": deleted},
+            messages.SUCCESS,
+        )
+        return None

@@ -74,7 +74,8 @@ class AccountDeletion:
 
 @transaction.atomic
 def account_delete(*, user: User, actor: User) -> AccountDeletion:
-    """A person deletes their own account (UU PDP right to erasure).
+    """A person deletes their own account (UU PDP right to erasure), or a superuser does it
+    at their request.
 
     Registrations for trainings still to come are cancelled through the trainings service (the
     waiting list moves up); every registration is then anonymised, keeping category, KIM,
@@ -84,11 +85,12 @@ def account_delete(*, user: User, actor: User) -> AccountDeletion:
     addresses go with the account. Staff accounts are refused: a superuser first takes their
     admin access away (so the last superuser always stays)."""
     from aspirations.services import submissions_contact_erase
+    from groups import permissions
     from news.services import posts_release_author
     from trainings.models import Registration, Training
     from trainings.services import registration_cancel
 
-    if actor.pk != user.pk:
+    if not permissions.can_delete_account(actor, user):
         raise PermissionDenied
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_staff or user.is_superuser:
@@ -108,7 +110,7 @@ def account_delete(*, user: User, actor: User) -> AccountDeletion:
         training__status__in=[Training.Status.PUBLISHED, Training.Status.CLOSED],
     )
     for registration in upcoming.select_related("training"):
-        registration_cancel(registration=registration, actor=user)
+        registration_cancel(registration=registration, actor=actor)
         cancelled += 1
     with translation.override(settings.LANGUAGE_CODE):
         placeholder = str(_("Deleted account"))

@@ -2,14 +2,17 @@
 of submissions for support. Submissions are triaged and answered in the app's queue, through
 ``aspirations.services``, so every change lands in the record and the sender is emailed."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from aspirations.models import Category, RetentionSetting, Submission, SubmissionChange
-from kim_portal.admin import ReadOnlyModelAdmin
+from aspirations.services import submission_contact_erase
+from groups import permissions
+from kim_portal.admin import ReadOnlyModelAdmin, confirm_action
 
 
 @admin.register(Category)
@@ -104,6 +107,45 @@ class SubmissionAdmin(ReadOnlyModelAdmin):
         ),
     ]
     readonly_fields = ["queue_link", "contact_erased_at", "created_at", "updated_at"]
+    actions = ["erase_contact"]
+
+    def has_erase_contact_permission(self, request):
+        return permissions.can_erase_submission_contact(request.user)
+
+    @admin.action(
+        description=_("Erase the sender's contact now (at their request)"),
+        permissions=["erase_contact"],
+    )
+    def erase_contact(self, request, queryset):
+        confirmation = confirm_action(
+            self,
+            request,
+            queryset,
+            action="erase_contact",
+            title=_("Erase the sender's contact"),
+            explanation=_(
+                "The name, phone, email and account link of the sender of these submissions are "
+                "erased for good; the text, the answer and the record stay."
+            ),
+            button=_("Yes, erase the contact"),
+        )
+        if confirmation is not None:
+            return confirmation
+        pending = list(queryset.filter(contact_erased_at__isnull=True))
+        for submission in pending:
+            submission_contact_erase(submission=submission, actor=request.user)
+        erased = len(pending)
+        self.message_user(
+            request,
+            ngettext(
+                "The contact of %(count)d submission was erased.",
+                "The contact of %(count)d submissions was erased.",
+                erased,
+            )
+            % {"count": erased},
+            messages.SUCCESS,
+        )
+        return None
 
     @admin.display(description=_("in the queue"))
     def queue_link(self, obj):

@@ -329,3 +329,14 @@ def submission_contacts_erase_expired(*, now=None) -> int:
     """Erase the contact of every handled submission past the retention period staff set;
     idempotent (a rerun erases nothing more). Returns how many were erased."""
     return submissions_contact_erase(submissions=submission_list_contact_expired(now=now))
+
+
+@transaction.atomic
+def submission_contact_erase(*, submission: Submission, actor: User) -> Submission:
+    """Staff erase the sender's contact now, at the sender's request (before the retention
+    period ends); the record says who did it and when."""
+    _require(permissions.can_erase_submission_contact(actor))
+    if submissions_contact_erase(submissions=Submission.objects.filter(pk=submission.pk)):
+        _log(submission, submission.status, actor, _("The sender's contact was erased on request."))
+    submission.refresh_from_db()
+    return submission

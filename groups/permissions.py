@@ -242,3 +242,17 @@ def can_download_material(user, material) -> bool:
         is_resident(user)
         and Registration.objects.confirmed().filter(training=training, user=user).exists()
     )
+
+
+# --- Personal data (UU PDP) -----------------------------------------------------------------
+
+
+def can_delete_account(actor, user) -> bool:
+    """Delete an account with its personal data: its own person, or a superuser at the
+    person's request. Accounts with admin access are refused by the service itself."""
+    return is_resident(actor) and (actor.pk == user.pk or actor.is_superuser)
+
+
+def can_erase_submission_contact(user) -> bool:
+    """Erase a sender's contact before the retention period ends (at the sender's request)."""
+    return is_dinkominfo_staff(user)

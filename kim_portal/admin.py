@@ -1,6 +1,8 @@
 """Admin pieces shared by the apps."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -151,3 +153,24 @@ class OutgoingMailAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+def confirm_action(modeladmin, request, queryset, *, action, title, explanation, button):
+    """The page an irreversible admin action shows before it runs (as Django's own "delete
+    selected" does); None once the person confirmed, so the action goes ahead."""
+    if request.POST.get("confirmed") == "yes":
+        return None
+    return TemplateResponse(
+        request,
+        "admin/confirm_personal_data_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "title": title,
+            "explanation": explanation,
+            "button": button,
+        },
+    )

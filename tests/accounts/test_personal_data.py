@@ -346,3 +346,43 @@ def test_a_post_left_by_a_deleted_account_is_reviewed_and_published_under_its_ki
     assert all(person["user"].email not in message.to for message in mail.outbox)
     feed = client.get(reverse("news:feed")).content.decode()
     assert "Lomba kebersihan kampung" in feed and "KIM Bailangu" in feed
+
+
+def test_a_superuser_deletes_an_account_on_request_in_the_admin(
+    client_as, person, staff_user, django_capture_on_commit_callbacks
+):
+    superuser = User.objects.create_superuser(
+        email="admin@contoh.test", password=PASSWORD, name="Admin"
+    )
+    user = person["user"]
+    url = reverse("admin:accounts_user_changelist")
+    data = {"action": "delete_with_personal_data", "_selected_action": [user.pk, staff_user.pk]}
+    client = client_as(superuser)
+
+    confirmation = client.post(url, data)
+    assert confirmation.status_code == 200 and User.objects.filter(pk=user.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {**data, "confirmed": "yes"}, follow=True)
+
+    page = done.content.decode()
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert User.objects.filter(pk=staff_user.pk).exists()
+    assert "Akun dengan akses admin tidak dapat dihapus di sini" in page
+    assert Post.objects.get(pk=person["published"].pk).author is None
+    person["waiting"].refresh_from_db()
+    assert person["waiting"].status == Registration.Status.CONFIRMED
+
+
+def test_staff_who_are_not_superusers_cannot_delete_accounts_in_the_admin(
+    client_as, resident, staff_user
+):
+    client_as(staff_user).post(
+        reverse("admin:accounts_user_changelist"),
+        {
+            "action": "delete_with_personal_data",
+            "_selected_action": [resident.pk],
+            "confirmed": "yes",
+        },
+    )
+
+    assert User.objects.filter(pk=resident.pk).exists()

@@ -128,3 +128,39 @@ def test_the_handlers_page_says_the_contact_was_erased(client_as, staff_user, vi
 
     assert page.status_code == 200
     assert "Kontak dihapus pada" in page.content.decode()
+
+
+def test_staff_erase_a_senders_contact_on_request_after_a_confirmation(
+    client_as, staff_user, village
+):
+    submission = make_submission(village)
+    client = client_as(staff_user)
+    url = reverse("admin:aspirations_submission_changelist")
+    data = {"action": "erase_contact", "_selected_action": [submission.pk]}
+
+    confirmation = client.post(url, data)
+    submission.refresh_from_db()
+    assert confirmation.status_code == 200
+    assert "dihapus selamanya" in confirmation.content.decode()
+    assert submission.contact_erased_at is None
+
+    done = client.post(url, {**data, "confirmed": "yes"})
+
+    submission.refresh_from_db()
+    assert done.status_code == 302
+    assert submission.contact_erased_at is not None and submission.submitter_phone == ""
+    assert submission.status == Submission.Status.RECEIVED
+    latest = submission.changes.order_by("-changed_at", "-id").first()
+    assert latest.changed_by == staff_user and "atas permintaan" in latest.note
+
+
+def test_a_kim_manager_cannot_erase_contacts_in_the_admin(client_as, manager, village):
+    submission = make_submission(village)
+
+    client_as(manager).post(
+        reverse("admin:aspirations_submission_changelist"),
+        {"action": "erase_contact", "_selected_action": [submission.pk], "confirmed": "yes"},
+    )
+
+    submission.refresh_from_db()
+    assert submission.contact_erased_at is None
