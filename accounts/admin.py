@@ -67,7 +67,7 @@ class UserAdmin(DjangoUserAdmin):
         permissions=["delete_with_personal_data"],
     )
     def delete_with_personal_data(self, request, queryset):
-        """What the person gets from "Delete my account" on their dashboard, for one who asks
+        """What the person gets from "Delete account" on their dashboard, for one who asks
         the office instead."""
         confirmation = confirm_action(
             self,

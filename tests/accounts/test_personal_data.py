@@ -309,7 +309,7 @@ def test_the_privacy_page_shows_the_retention_staff_set(client, db, django_asser
     assert page.status_code == 200
     assert "Kebijakan privasi" in text
     assert "dihapus 180 hari setelah ditanggapi" in text
-    assert "Unduh data saya" in text and "Hapus akun saya" in text
+    assert "Unduh data saya" in text and "“Hapus akun”" in text
 
 
 def test_the_privacy_page_is_linked_from_every_footer_and_defaults_to_a_year(client, db):
