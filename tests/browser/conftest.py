@@ -78,9 +78,13 @@ document.addEventListener("securitypolicyviolation", function (event) {
 
 
 def is_csp_violation(message):
-    return message.type == "error" and (
-        "Content Security Policy" in message.text or message.text.startswith("CSP violation")
-    )
+    """A refusal by the Content-Security-Policy, or a Permissions-Policy the browser could not
+    read (e.g. a feature name it does not know)."""
+    text = message.text
+    return (
+        message.type == "error"
+        and ("Content Security Policy" in text or text.startswith("CSP violation"))
+    ) or text.startswith("Error with Permissions-Policy header")
 
 
 @pytest.fixture

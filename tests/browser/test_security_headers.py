@@ -166,7 +166,7 @@ def test_staff_check_in_print_and_use_the_admin(live, new_context, staff_user):
         title="Pelatihan Jurnalistik Warga", start_date=today, end_date=today + timedelta(days=1)
     )
     registration = RegistrationFactory(training=training, name="Rina Utami")
-    KimFactory(name="KIM Bailangu")
+    kim = KimFactory(name="KIM Bailangu")
     KimFactory(name="KIM Sukarami")
 
     page = open_page(new_context)
@@ -186,6 +186,10 @@ def test_staff_check_in_print_and_use_the_admin(live, new_context, staff_user):
     visit(admin, live + "/admin/")
     visit(admin, live + "/admin/groups/kim/")
     expect(admin.get_by_role("link", name="KIM Bailangu")).to_be_visible()
+    # The change form's date shortcuts are the admin's own scripts.
+    visit(admin, live + f"/admin/groups/kim/{kim.pk}/change/")
+    admin.locator("#id_sk_date").locator("xpath=..").get_by_role("link", name="Hari ini").click()
+    expect(admin.locator("#id_sk_date")).to_have_value(today.strftime("%d-%m-%Y"))
     visit(admin, live + "/admin/groups/kim/import/")
     expect(admin.locator("input[type=file]")).to_be_attached()
 
