@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /healthz/live, before the host check and the https redirect.
     "kim_portal.health.HealthCheckMiddleware",
+    # Request id and access log for everything else.
+    "kim_portal.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -308,17 +310,35 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 warnings.filterwarnings("ignore", message="The FORMS_URLFIELD_ASSUME_HTTPS transitional setting")
 
 # --- Logging to stdout --------------------------------------------------------------------
+# DJANGO_LOG_FORMAT: "json" (one object per line, the production default) or "plain" (the
+# development default). Every line carries the request's id (X-Request-ID); kim_portal.access
+# writes one line per request. See kim_portal/logs.py.
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f'DJANGO_LOG_FORMAT must be "json" or "plain", not "{LOG_FORMAT}".')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "kim_portal.logs.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kim_portal.logs.json_formatter"},
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) would print its lines a second time.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        # runserver's own request lines; kim_portal.access writes them with the request id.
+        "django.server": {"handlers": [], "level": "ERROR"},
     },
 }
 
