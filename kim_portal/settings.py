@@ -315,7 +315,7 @@ warnings.filterwarnings("ignore", message="The FORMS_URLFIELD_ASSUME_HTTPS trans
 # writes one line per request. See kim_portal/logs.py.
 LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
 if LOG_FORMAT not in ("json", "plain"):
-    raise ImproperlyConfigured(f'DJANGO_LOG_FORMAT must be "json" or "plain", not "{LOG_FORMAT}".')
+    startup.refuse_to_start(f'DJANGO_LOG_FORMAT must be "json" or "plain", not "{LOG_FORMAT}".')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -82,10 +82,11 @@ def test_backup_and_restore_round_trip_every_row_and_file(
 ):
     seed_portal(settings)
     before_rows, before_files = database_snapshot(), files_snapshot()
-    media = Path(settings.MEDIA_ROOT).name
-    material_store = Path(Material._meta.get_field("file").storage.location).name
-    assert sum(1 for store, _name in before_files if store == media) >= 15
-    assert sum(1 for store, _name in before_files if store == material_store) == 1
+    public = Path(settings.MEDIA_ROOT).name
+    private = Path(Material._meta.get_field("file").storage.location).name
+    assert sum(1 for store, _name in before_files if store == public) >= 15
+    # The material and the SK document at least (the demo may keep more private files).
+    assert sum(1 for store, _name in before_files if store == private) >= 2
     assert len(before_rows) > 30 and before_rows["news_post"][0] >= 30
 
     call_command("backup", output=tmp_path, stdout=io.StringIO())
