@@ -351,3 +351,20 @@ def test_activity_view_counts_published_news(client_as, staff_user):
     assert "KIM Berita" not in [k.name for k in response.context["kims"]]
     row = next(k for k in everything.context["kims"] if k.name == "KIM Berita")
     assert row.recent_post_count == 2
+
+
+def test_manage_page_links_the_kim_documents_through_the_checked_view(
+    client_as, kim, chair, django_assert_max_num_queries
+):
+    from django.core.files.base import ContentFile
+
+    kim.sk_document.save("sk.pdf", ContentFile(b"%PDF-1.4 sk"), save=False)
+    kim.bylaws_document.save("adart.pdf", ContentFile(b"%PDF-1.4 adart"), save=True)
+    client = client_as(chair)
+
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("groups:kim-manage", args=[kim.slug])).content.decode()
+
+    assert f'href="{kim.sk_document.url}"' in html and "Dokumen:" in html
+    assert f'href="{kim.bylaws_document.url}"' in html and "/media/" not in html
+    assert client.get(kim.bylaws_document.url).getvalue() == b"%PDF-1.4 adart"
