@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # 400 for NUL bytes and invalid UTF-8, before anything reads parameters.
     "kim_portal.bad_input.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A lost database answers a 503 page that keeps the form being sent (kim_portal/outage.py).
+    "kim_portal.outage.DatabaseOutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,7 +159,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
     "login": "30/m/ip",
+    # Wrong passwords: 10 a minute from one address, and 5 in 5 minutes for one account from
+    # one address (accounts/adapter.py puts the address in the key), so that guessing an
+    # owner's password never locks the owner out of their own address. The safety net over
+    # every address is generous: 100 wrong passwords an hour for one account.
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "100/h/key",
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_SESSION_REMEMBER = None
