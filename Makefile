@@ -53,12 +53,12 @@ run: system-run $(VENV)/.installed .env locale/id/LC_MESSAGES/django.mo locale/e
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ with a background-task worker (emails); Ctrl-C stops both."
-	$(MANAGE) db_worker --interval 2 & worker=$$!; \
+	scripts/keep-running.sh $(MANAGE) task_worker --interval 2 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 worker: $(VENV)/.installed .env
-	$(MANAGE) db_worker --interval 2
+	$(MANAGE) task_worker --interval 2
 
 test: system-test lint migrations-check pytest
 
