@@ -55,7 +55,8 @@ def _typed(field, value: str) -> bool:
 
 
 def kept_form(request) -> dict | None:
-    """What a POST sent, as fields to show in a form that sends it again."""
+    """What a POST sent, as fields to show in a form that sends it again. Empty fields
+    travel hidden (a bot trap among them stays out of sight)."""
     if request.method != "POST":
         return None
     declared = _form_fields(request)
@@ -67,7 +68,7 @@ def kept_form(request) -> dict | None:
         label = getattr(field, "label", None) or FALLBACK_LABELS.get(name) or name
         if "password" in name.lower():
             fields.append({"name": name, "label": label, "kind": "password"})
-        elif len(values) == 1 and _typed(field, values[0]):
+        elif len(values) == 1 and values[0] and _typed(field, values[0]):
             value = values[0]
             long = "\n" in value or len(value) > 80
             kind = "textarea" if long else "text"

@@ -49,6 +49,7 @@ def test_a_page_answers_a_friendly_503_while_the_database_is_down(client, databa
     assert "Portal sedang tidak dapat diakses sebentar" in html
     assert 'href="/berita/"' in html  # the layout, with its menu, is there
     assert "Masuk" not in html  # no login link that would fail the same way
+    assert 'hreflang="en"' in html  # the page in English is one link away
     assert KeptForm(html).action is None  # nothing was being sent
 
 
@@ -76,6 +77,8 @@ def test_an_aspiration_sent_while_the_database_is_down_comes_back_and_can_be_sen
     assert kept.field("submitter_name")["value"] == "Rudi Hartono"
     assert kept.field("village") == {"name": "village", "type": "hidden", "value": village.code}
     assert kept.field("accept_privacy")["type"] == "hidden"
+    # An empty field travels hidden: the bot trap ("website") stays out of sight.
+    assert kept.field("website") == {"name": "website", "type": "hidden", "value": ""}
     assert kept.field("photo") == {"name": "photo", "type": "file", "value": None}
     assert "silakan pilih lagi" in html
     assert "Judul" in html  # the form's own labels
