@@ -1,28 +1,30 @@
-"""Tasks the worker tests enqueue; the worker process imports them from here."""
+"""What the worker tests run in the worker process: an email backend that writes files the
+test counts, and a task that loses the database."""
 
 import os
+import re
 import time
 from pathlib import Path
 
-from django.core.mail import send_mail
+from django.core.mail.backends import filebased
 from django.db import OperationalError
 from django_tasks import task
 
 
-@task()
-def send_numbered_mail(*, number: int) -> int:
-    """Email number ``number``. With OUTAGE_TEST_HOLD set, number 3 waits there until the
-    file OUTAGE_TEST_HOLD names exists (so a test can kill the worker while it runs);
-    OUTAGE_TEST_PACE is a pause in seconds after each."""
-    hold = os.environ.get("OUTAGE_TEST_HOLD")
-    if hold and number == 3:
-        Path(hold + ".started").touch()
-        while not Path(hold).exists():
-            time.sleep(0.05)
-    # A pace, so that the database can be stopped while emails are still queued.
-    time.sleep(float(os.environ.get("OUTAGE_TEST_PACE", "0")))
-    send_mail(f"Pesan nomor {number}", f"Isi pesan {number}.", None, ["warga@contoh.test"])
-    return number
+class PacedFileBackend(filebased.EmailBackend):
+    """Writes each email to a file, after a pause of OUTAGE_TEST_PACE seconds (so that the
+    database can be stopped while emails are still queued). With OUTAGE_TEST_HOLD set, email
+    "nomor 3" waits until the file it names exists, so a test can kill the worker sending it."""
+
+    def send_messages(self, email_messages):
+        hold = os.environ.get("OUTAGE_TEST_HOLD")
+        for message in email_messages:
+            if hold and re.search(r"\bnomor 3$", message.subject):
+                Path(hold + ".started").touch()
+                while not Path(hold).exists():
+                    time.sleep(0.05)
+            time.sleep(float(os.environ.get("OUTAGE_TEST_PACE", "0")))
+        return super().send_messages(email_messages)
 
 
 @task()

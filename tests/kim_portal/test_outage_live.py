@@ -205,8 +205,9 @@ def test_a_database_stop_mid_run_loses_nothing_and_sends_nothing_twice(portal, o
     portal["manage"](
         "shell",
         "-c",
-        "from tests.kim_portal.outage_tasks import send_numbered_mail\n"
-        f"for n in range(1, {EMAILS + 1}): send_numbered_mail.enqueue(number=n)",
+        "from kim_portal.mail import mail_queue\n"
+        f"for n in range(1, {EMAILS + 1}):\n"
+        "    mail_queue(to='warga@contoh.test', subject=f'Pesan nomor {n}', body='Isi.')",
     )
 
     # Email 3 is being sent when its worker is killed: the restart loop starts another, and
