@@ -265,6 +265,11 @@ class KimResource(resources.ModelResource):
         if errors:
             raise self._by_column(ValidationError(errors))
 
+    def after_import_row(self, row, row_result, **kwargs):
+        # An import job passes ``progress`` to count the rows done (imports.services).
+        if progress := kwargs.get("progress"):
+            progress(kwargs["row_number"])
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return super().skip_row(
             instance, original, row, import_validation_errors

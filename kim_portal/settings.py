@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "news",
     "trainings",
     "aspirations",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -52,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("privasi/", views.PrivacyView.as_view(), name="privacy"),
     path("pelatihan/", include("trainings.urls")),
     path("sertifikat/<str:code>/", trainings_public.certificate_verify, name="certificate-verify"),
+    path("impor/", include("imports.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

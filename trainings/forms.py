@@ -102,10 +102,10 @@ class ParticipantImportForm(forms.Form):
     )
 
     def clean_file(self):
+        """Only the size here: the rows are read and checked by the import job, on the worker."""
         upload = self.cleaned_data["file"]
         if upload.size > 5 * 1024 * 1024:
             raise ValidationError(_("The file is larger than %(max)d MB.") % {"max": 5})
-        self.rows = participant_rows_from_file(upload)
         return upload
 
 

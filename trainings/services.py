@@ -250,9 +250,12 @@ def registrations_claim(*, user: User, email: str) -> list[Registration]:
 
 
 @transaction.atomic
-def participants_import(*, training: Training, actor: User, rows: list[dict]) -> list[Registration]:
+def participants_import(
+    *, training: Training, actor: User, rows: list[dict], progress=None
+) -> list[Registration]:
     """Add many invitees at once. Every row is checked first; one bad row stops the whole
-    import (``ValidationError`` naming each bad line) and nothing is saved."""
+    import (``ValidationError`` naming each bad line) and nothing is saved. ``progress``, if
+    given, is called with the number of rows checked so far."""
     _require(permissions.can_manage_trainings(actor))
     training = _lock(training)
     errors, built, seen = [], [], set()
@@ -261,7 +264,9 @@ def participants_import(*, training: Training, actor: User, rows: list[dict]) ->
         .filter(training=training, user__isnull=False)
         .values_list("user_id", flat=True)
     )
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(done)
         line = row.pop("_line")
         registration = _build_invitee(training=training, actor=actor, data=row)
         try:

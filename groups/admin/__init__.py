@@ -6,8 +6,9 @@ status field is never edited directly. Regions are picked from the portal's area
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -28,6 +29,7 @@ from groups.admin.forms import (
     AreaAutocompleteJsonView,
     AreaAutocompleteSelect,
     KimAdminForm,
+    KimImportForm,
     KimStatusActionForm,
     MembershipAdminForm,
     MembershipInlineForm,
@@ -43,6 +45,8 @@ from groups.models import (
 )
 from groups.resources import KimResource
 from groups.services import kim_register, kim_status_change
+from imports.models import ImportJob
+from imports.services import import_job_create
 from kim_portal.admin import ReadOnlyModelAdmin
 
 # django-import-export ships no Indonesian catalogue. Marking the words of its import and export
@@ -290,6 +294,40 @@ class KimAdmin(ImportExportModelAdmin):
 
     def region_autocomplete_view(self, request):
         return AreaAutocompleteJsonView.as_view(admin_site=self.admin_site)(request)
+
+    def get_import_form_class(self, request):
+        return KimImportForm
+
+    def import_action(self, request, **kwargs):
+        """A sent sheet becomes a background job: the worker checks it (the preview), staff
+        confirm on the job's page, and the worker imports it. Only the form runs here."""
+        if request.method != "POST":
+            return super().import_action(request, **kwargs)
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return super().import_action(request, **kwargs)  # shows the form's errors
+        upload = form.cleaned_data["import_file"]
+        file_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        job = import_job_create(
+            kind=ImportJob.Kind.KIM,
+            actor=request.user,
+            file_name=upload.name or "",
+            file_format=file_format.get_extension(),
+            data=upload.read(),
+        )
+        return redirect(job)
+
+    def process_import(self, request, **kwargs):
+        # Confirmation happens on the job's page now; an old confirm form starts over.
+        return redirect("admin:groups_kim_import")
+
+    def get_import_context_data(self, **kwargs):
+        jobs = ImportJob.objects.without_file().filter(kind=ImportJob.Kind.KIM)
+        return super().get_import_context_data(
+            import_jobs=jobs.select_related("created_by")[:10], **kwargs
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

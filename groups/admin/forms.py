@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from import_export.forms import ImportForm
 
 from accounts.forms import WhatsAppNumberField
 from groups.admin.filters import region_label
@@ -70,6 +71,20 @@ class KimAdminForm(forms.ModelForm):
             if not data.get("district") and "district" not in self.errors:
                 self.add_error("district", _("Choose the district of a district KIM."))
         return data
+
+
+class KimImportForm(ImportForm):
+    """The sheet and its format; the import job checks the rows on the worker."""
+
+    def clean_import_file(self):
+        from imports.services import MAX_FILE_SIZE
+
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_FILE_SIZE:
+            raise ValidationError(
+                _("The file is larger than %(max)d MB.") % {"max": MAX_FILE_SIZE // (1024 * 1024)}
+            )
+        return upload
 
 
 class KimStatusActionForm(forms.Form):

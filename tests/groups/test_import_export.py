@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from groups.models import Kim, KimStatusChange, Membership
 from groups.resources import COLUMNS, KimResource
+from imports.models import ImportJob
 from tests.factories import DistrictFactory, KimFactory, MembershipFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,23 +48,32 @@ def counts():
     return (Kim.objects.count(), Membership.objects.count(), KimStatusChange.objects.count())
 
 
-def test_staff_import_a_csv_through_the_admin(client_as, staff_user, places):
+def test_staff_import_a_csv_through_the_admin(
+    client_as, staff_user, places, django_capture_on_commit_callbacks
+):
     client = client_as(staff_user)
     upload = SimpleUploadedFile("kim.csv", SHEET.encode(), content_type="text/csv")
 
-    preview = client.post(
-        reverse("admin:groups_kim_import"), {"format": "0", "resource": "0", "import_file": upload}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            reverse("admin:groups_kim_import"),
+            {"format": "0", "resource": "0", "import_file": upload},
+        )
 
-    assert preview.status_code == 200
-    assert [row.import_type for row in preview.context["result"].valid_rows()] == ["new"] * 3
-    assert counts() == (0, 0, 0)  # the preview was a dry run
+    job = ImportJob.objects.get()
+    assert sent.status_code == 302 and sent.url == job.get_absolute_url()
+    assert job.status == ImportJob.Status.READY  # the check (a dry run) ran on the worker
+    assert [row["type"] for row in job.result["preview"]] == ["new"] * 3
+    assert counts() == (0, 0, 0)
+    preview = client.get(job.get_absolute_url())
+    assert "Konfirmasi impor" in preview.content.decode()
 
-    confirmed = client.post(
-        reverse("admin:groups_kim_process_import"), preview.context["confirm_form"].initial
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(reverse("imports:job-confirm", args=[job.pk]))
 
-    assert confirmed.status_code == 302
+    assert confirmed.status_code == 302 and confirmed.url == job.get_absolute_url()
+    job.refresh_from_db()
+    assert (job.status, job.result["totals"]["new"], bytes(job.file_data)) == ("done", 3, b"")
     sukarami = Kim.objects.get(name="KIM Sukarami Maju")
     assert (sukarami.village, sukarami.district) == (
         places["sukarami"],
@@ -187,18 +197,25 @@ def test_a_sheet_with_one_bad_row_imports_nothing_and_names_the_row(staff_user, 
     assert counts() == (0, 0, 0)
 
 
-def test_the_admin_shows_the_bad_row_and_offers_no_confirmation(client_as, staff_user, places):
+def test_the_admin_shows_the_bad_row_and_offers_no_confirmation(
+    client_as, staff_user, places, django_capture_on_commit_callbacks
+):
     bad = SHEET.replace("kecamatan,16.06.02,", "kecamatan,16.06.99,")
     upload = SimpleUploadedFile("kim.csv", bad.encode(), content_type="text/csv")
+    client = client_as(staff_user)
 
-    response = client_as(staff_user).post(
-        reverse("admin:groups_kim_import"), {"format": "0", "resource": "0", "import_file": upload}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:groups_kim_import"),
+            {"format": "0", "resource": "0", "import_file": upload},
+        )
 
-    assert response.status_code == 200
-    assert "confirm_form" not in response.context
-    assert [row.number for row in response.context["result"].invalid_rows] == [3]
-    assert "16.06.99" in response.content.decode()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert [error["row"] for error in job.result["errors"]] == [3]
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Baris 3: kode_wilayah: " in page and "16.06.99" in page
+    assert "Konfirmasi impor" not in page
     assert counts() == (0, 0, 0)
 
 

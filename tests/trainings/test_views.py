@@ -507,24 +507,55 @@ def test_staff_add_form_refuses_a_bad_phone_and_keeps_what_was_typed(
     assert not training.registrations.exists()
 
 
-def test_import_page_reports_bad_lines_and_keeps_nothing(client_as, training, staff_user):
+def import_through_the_page(client, training, upload, capture):
+    """Send a file on the import page; the job runs (on commit) and its page is returned."""
+    with capture(execute=True):
+        sent = client.post(
+            reverse("trainings:participant-import", args=[training.slug]), {"file": upload}
+        )
+    assert sent.status_code == 302
+    return client.get(sent.url)
+
+
+def test_import_page_reports_bad_lines_and_keeps_nothing(
+    client_as, training, staff_user, django_capture_on_commit_callbacks
+):
     upload = ContentFile(b"nama,kategori\nRina,opd\nTono,astronot\n", name="peserta.csv")
 
-    response = client_as(staff_user).post(
-        reverse("trainings:participant-import", args=[training.slug]), {"file": upload}
+    page = import_through_the_page(
+        client_as(staff_user), training, upload, django_capture_on_commit_callbacks
     )
 
-    assert response.status_code == 200
-    assert "Baris 3: kategori “astronot” tidak dikenal" in response.content.decode()
+    assert page.context["job"].status == "failed"
+    assert "Baris 3: kategori “astronot” tidak dikenal" in page.content.decode()
     assert not training.registrations.exists()
 
 
-@pytest.mark.parametrize("content", [b"hello world\nfoo bar\n", b"nama\nRina\n", b""])
-def test_import_page_explains_a_file_without_the_columns(client_as, training, staff_user, content):
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"hello world\nfoo bar\n", "Baris pertama harus berisi nama kolom"),
+        (b"nama\nRina\n", "Baris pertama harus berisi nama kolom"),
+    ],
+)
+def test_import_page_explains_a_file_without_the_columns(
+    client_as, training, staff_user, content, message, django_capture_on_commit_callbacks
+):
     upload = ContentFile(content, name="peserta.csv")
 
+    page = import_through_the_page(
+        client_as(staff_user), training, upload, django_capture_on_commit_callbacks
+    )
+
+    assert page.context["job"].status == "failed"
+    assert message in page.content.decode()
+    assert not training.registrations.exists()
+
+
+def test_import_page_refuses_an_empty_file(client_as, training, staff_user):
     response = client_as(staff_user).post(
-        reverse("trainings:participant-import", args=[training.slug]), {"file": upload}
+        reverse("trainings:participant-import", args=[training.slug]),
+        {"file": ContentFile(b"", name="peserta.csv")},
     )
 
     assert response.status_code == 200
@@ -532,18 +563,22 @@ def test_import_page_explains_a_file_without_the_columns(client_as, training, st
     assert not training.registrations.exists()
 
 
-def test_the_example_import_file_imports_cleanly(client_as, training, staff_user):
+def test_the_example_import_file_imports_cleanly(
+    client_as, training, staff_user, django_capture_on_commit_callbacks
+):
     DistrictFactory(name="Sekayu")
     client = client_as(staff_user)
     example = client.get(reverse("trainings:import-template"))
     assert example.status_code == 200
 
-    response = client.post(
-        reverse("trainings:participant-import", args=[training.slug]),
-        {"file": ContentFile(example.content, name="contoh-peserta.csv")},
+    page = import_through_the_page(
+        client,
+        training,
+        ContentFile(example.content, name="contoh-peserta.csv"),
+        django_capture_on_commit_callbacks,
     )
 
-    assert response.status_code == 302
+    assert "1 peserta diimpor" in page.content.decode()
     assert training.registrations.get().name == "Rina Utami"
     assert client_as(UserFactory()).get(reverse("trainings:import-template")).status_code == 403
 

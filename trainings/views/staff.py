@@ -18,6 +18,8 @@ from django.views.generic import FormView, TemplateView
 
 from groups import permissions
 from kim_portal.spreadsheets import csv_rows, xlsx_bytes
+from imports.models import ImportJob
+from imports.services import import_job_create
 from trainings.documents import date_range_text
 from trainings.forms import IMPORT_COLUMNS, ParticipantForm, ParticipantImportForm
 from trainings.models import ParticipantCategory, Registration, Training
@@ -30,7 +32,6 @@ from trainings.selectors import (
 from trainings.services import (
     attendance_check_in,
     attendance_undo,
-    participants_import,
     registration_add,
     training_finish,
 )
@@ -243,19 +244,22 @@ class ParticipantImportView(StaffMixin, FormView):
     form_class = ParticipantImportForm
 
     def form_valid(self, form):
-        training = self.get_training()
+        """The file goes to an import job on the worker; its page shows progress, then the
+        participants imported or the bad lines."""
+        upload = form.cleaned_data["file"]
         try:
-            added = participants_import(training=training, actor=self.request.user, rows=form.rows)
+            job = import_job_create(
+                kind=ImportJob.Kind.PARTICIPANTS,
+                actor=self.request.user,
+                training=self.get_training(),
+                file_name=upload.name or "",
+                file_format=(upload.name or "").rsplit(".", 1)[-1].lower()[:10],
+                data=upload.read(),
+            )
         except ValidationError as err:
             form.add_error("file", err)
             return self.form_invalid(form)
-        waiting = sum(1 for r in added if r.status == Registration.Status.WAITLISTED)
-        messages.success(
-            self.request,
-            _("%(count)d participants imported (%(waiting)d on the waiting list).")
-            % {"count": len(added), "waiting": waiting},
-        )
-        return redirect("trainings:training-manage", slug=training.slug)
+        return redirect(job)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(training=self.get_training(), **kwargs)
