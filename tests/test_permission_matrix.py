@@ -12,6 +12,7 @@ from aspirations.models import Category as AspirationCategory
 from aspirations.models import Submission
 from aspirations.services import submission_create
 from groups.models import Membership
+from imports.models import ImportJob
 from news.models import Post
 from tests.factories import (
     DistrictFactory,
@@ -84,6 +85,12 @@ MATRIX = [
     ("training-export", "get", STAFF_ONLY),
     ("training-import", "get", STAFF_ONLY),
     ("training-finish", "post", {**STAFF_ONLY, "staff": 302}),
+    # Spreadsheet import jobs (KIM registry, a training's participants): staff only, 404 else.
+    ("kim-import-job", "get", {"default": 404, "anonymous": 302, "staff": 200}),
+    ("kim-import-job-status", "get", {"default": 404, "anonymous": 302, "staff": 200}),
+    ("kim-import-job-confirm", "post", {"default": 404, "anonymous": 302, "staff": 302}),
+    ("participant-import-job", "get", {"default": 404, "anonymous": 302, "staff": 200}),
+    ("participant-import-job-cancel", "post", {"default": 404, "anonymous": 302, "staff": 302}),
     # Aspirations: a submission from the village of the manager's KIM (the other manager's KIM
     # is in another village).
     ("aspiration-list", "get", {"default": 200}),
@@ -130,6 +137,12 @@ def world(db):
     ticket = RegistrationFactory(training=training, user=people["member"])
     RegistrationFactory(training=training, certificate_code="S-MATRIKS1")
     day = training.start_date.isoformat()
+    kim_job = ImportJob.objects.create(
+        kind="kim", file_name="kim.csv", file_format="csv", status="ready", dry_run=True
+    )
+    participant_job = ImportJob.objects.create(
+        kind="peserta", training=training, file_name="p.csv", file_format="csv", status="ready"
+    )
     submission = submission_create(
         kind=Submission.Kind.ASPIRATION,
         data={
@@ -186,6 +199,11 @@ def world(db):
         "training-export": reverse("trainings:export", args=[training.slug, "peserta", "xlsx"]),
         "training-import": reverse("trainings:participant-import", args=[training.slug]),
         "training-finish": reverse("trainings:finish", args=[training.slug]),
+        "kim-import-job": kim_job.get_absolute_url(),
+        "kim-import-job-status": reverse("imports:job-status", args=[kim_job.pk]),
+        "kim-import-job-confirm": reverse("imports:job-confirm", args=[kim_job.pk]),
+        "participant-import-job": participant_job.get_absolute_url(),
+        "participant-import-job-cancel": reverse("imports:job-cancel", args=[participant_job.pk]),
         "aspiration-list": reverse("aspirations:public-list"),
         "aspiration-submit": reverse("aspirations:submit"),
         "hoax-report": reverse("aspirations:report-hoax"),
