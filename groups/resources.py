@@ -21,7 +21,7 @@ recorded in the KIM's history like any other.
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
@@ -61,7 +61,6 @@ COLUMN_OF_FIELD = {
     "founded_on": "tanggal_berdiri",
     "registration_number": "nomor_registrasi",
 }
-PLACE_COLUMNS = {"tingkat", "kode_wilayah", "nama_desa", "nama_kecamatan"}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -186,6 +185,9 @@ class KimResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._places = {}
+        # Filled by before_import() for the whole file, so rows need no lookups of their own.
+        self._regions_by_code = None
+        self._kims_by_key = None
 
     def import_data(
         self,
@@ -214,6 +216,49 @@ class KimResource(resources.ModelResource):
             raise PermissionDenied
         # "Nama KIM" and "nama_kim" are the same column.
         dataset.headers = [_cell_text(h).lower().replace(" ", "_") for h in dataset.headers]
+        self._preload(dataset)
+
+    def _preload(self, dataset) -> None:
+        """Read the regions the file names by code, and the KIMs already in its places, in a
+        few queries for the whole file (a province's sheet has thousands of rows)."""
+        rows = [dict(zip(dataset.headers, values, strict=False)) for values in dataset]
+        codes = {_cell_text(row.get("kode_wilayah")) for row in rows} - {""}
+        self._regions_by_code = {}
+        for model, parts in ((Village, 4), (District, 3)):
+            wanted = [code for code in codes if len(code.split(".")) == parts]
+            found = model.objects.in_area().filter(code__in=wanted)
+            if model is Village:
+                found = found.select_related("district")
+            self._regions_by_code.update((region.code, region) for region in found)
+        village_ids, district_ids = set(), set()
+        for row in rows:
+            try:
+                _level, village, district = self._place(row)
+            except ValidationError:
+                continue
+            if village is None:
+                district_ids.add(district.pk)
+            else:
+                village_ids.add(village.pk)
+        chairs = Membership.objects.active().filter(role=Membership.Role.CHAIR)
+        in_places = Q(village_id__in=village_ids) | Q(
+            village__isnull=True, district_id__in=district_ids
+        )
+        kims = (
+            Kim.objects.filter(in_places)
+            .select_related("village", "district")
+            .prefetch_related(
+                Prefetch("memberships", chairs.select_related("user"), to_attr="active_chairs")
+            )
+            .order_by("pk")
+        )
+        self._kims_by_key = {}
+        for kim in kims:
+            self._remember(kim)
+
+    def _remember(self, kim: Kim) -> None:
+        key = (kim.name.upper(), kim.village_id, kim.district_id)
+        self._kims_by_key.setdefault(key, []).append(kim)
 
     def get_instance(self, instance_loader, row):
         name = _cell_text(row.get("nama_kim"))
@@ -223,11 +268,15 @@ class KimResource(resources.ModelResource):
             return None  # reported with the row's other errors by import_instance()
         if not name:
             return None
-        kims = list(
-            Kim.objects.filter(name__iexact=name, village=village, district=district)
-            .select_related("village", "district")
-            .order_by("pk")[:2]
-        )
+        if self._kims_by_key is not None:
+            key = (name.upper(), village.pk if village else None, district.pk)
+            kims = self._kims_by_key.get(key, [])[:2]
+        else:
+            kims = list(
+                Kim.objects.filter(name__iexact=name, village=village, district=district)
+                .select_related("village", "district")
+                .order_by("pk")[:2]
+            )
         if len(kims) > 1:
             raise ValidationError(
                 _("Several KIMs are called “%(name)s” in this place; rename one in the admin.")
@@ -256,8 +305,9 @@ class KimResource(resources.ModelResource):
         errors = dict(import_validation_errors or {})
         # Only the sheet's fields: the slug of a new KIM is made when it is registered.
         exclude = {f.name for f in Kim._meta.fields if f.name not in COLUMN_OF_FIELD} | set(errors)
-        if PLACE_COLUMNS & set(errors):  # said once already, as the place's own error
-            exclude |= {"level", "village", "district"}
+        # The place was said once already as its own error, or _place() found it in the area
+        # (the regions exist and fit the level): checking it again costs queries per row.
+        exclude |= {"level", "village", "district"}
         try:
             instance.full_clean(exclude=exclude, validate_unique=validate_unique)
         except ValidationError as err:
@@ -366,7 +416,12 @@ class KimResource(resources.ModelResource):
                 }
             )
         if code_level == Kim.Level.VILLAGE:
-            village = Village.objects.in_area().select_related("district").filter(code=code).first()
+            if self._regions_by_code is not None:
+                village = self._regions_by_code.get(code)
+            else:
+                village = (
+                    Village.objects.in_area().select_related("district").filter(code=code).first()
+                )
             if village is None:
                 raise ValidationError(
                     {
@@ -375,7 +430,10 @@ class KimResource(resources.ModelResource):
                     }
                 )
             return code_level, village, village.district
-        district = District.objects.in_area().filter(code=code).first()
+        if self._regions_by_code is not None:
+            district = self._regions_by_code.get(code)
+        else:
+            district = District.objects.in_area().filter(code=code).first()
         if district is None:
             raise ValidationError(
                 {
@@ -394,9 +452,12 @@ class KimResource(resources.ModelResource):
             **{field: getattr(instance, field) for field in COLUMN_OF_FIELD},
         )
         # The row result and the admin's log point at the instance import-export made.
-        instance.pk = kim.pk
-        instance.refresh_from_db()
+        for field in Kim._meta.concrete_fields:
+            setattr(instance, field.attname, getattr(kim, field.attname))
         instance._state.adding = False
+        instance.active_chairs = []  # a new KIM has none yet
+        if self._kims_by_key is not None:
+            self._remember(instance)  # a later row with its name and place updates it
 
     def _update(self, instance: Kim, actor) -> None:
         """Save what the row changed; a new status goes through the service, into the history."""
@@ -465,8 +526,13 @@ class KimResource(resources.ModelResource):
         )
         for field, value in update.items():
             setattr(chair, field, value)
-        chair.full_clean()
+        # The fields are checked; the constraints (one active chair, a name or an account) hold
+        # by construction: a chair is added only to a KIM without one, always with a name. The
+        # database still enforces them, and skipping their queries halves a big file's time.
+        chair.full_clean(exclude=["kim", "decided_by"], validate_constraints=False)
         chair.save()
+        if hasattr(kim, "active_chairs"):
+            kim.active_chairs = [chair]
 
     def _by_column(self, err: ValidationError) -> ValidationError:
         """Errors named by the sheet's columns rather than the model's fields."""

@@ -89,7 +89,8 @@ def kim_register(*, actor: User, status_reason: str = "", **fields) -> Kim:
     )
     kim.full_clean()
     kim.save()
-    kim.focus_areas.set(focus_areas)
+    if focus_areas:  # a new KIM has none to clear
+        kim.focus_areas.set(focus_areas)
     KimStatusChange.objects.create(
         kim=kim,
         from_status="",

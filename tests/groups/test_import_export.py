@@ -8,6 +8,7 @@ from django.urls import reverse
 from groups.models import Kim, KimStatusChange, Membership
 from groups.resources import COLUMNS, KimResource
 from imports.models import ImportJob
+from regions.models import Village
 from tests.factories import DistrictFactory, KimFactory, MembershipFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -304,3 +305,32 @@ def test_admin_export_gives_the_sheet_columns(client_as, staff_user, places, fil
         "2023-03-14",
         "Budi Santoso",
     )
+
+
+def test_a_kim_listed_twice_in_one_sheet_is_registered_once(staff_user, places):
+    sheet = (
+        f"{HEADER}\n"
+        "KIM Dua Kali,desa,16.06.01.2001,,,terbentuk,,,,,,Ani,\n"
+        "kim dua kali,desa,16.06.01.2001,,,aktif,,,,,,Ani Lestari,\n"
+    )
+
+    result = import_sheet(load(sheet), staff_user)
+
+    assert (result.totals["new"], result.totals["update"]) == (1, 1)
+    kim = Kim.objects.get()
+    assert (kim.name, kim.status) == ("kim dua kali", "aktif")
+    assert [m.person_name for m in kim.memberships.all()] == ["Ani Lestari"]
+
+
+def test_a_big_sheet_costs_a_few_queries_a_row(staff_user, django_assert_max_num_queries):
+    """Regions and KIMs are read once for the whole file; what is left a row is saving it
+    (registering a KIM with its history, and its chair)."""
+    sekayu = DistrictFactory(code="16.06.01", name="Sekayu")
+    codes = [VillageFactory(district=sekayu, code=f"16.06.01.{2001 + i}").code for i in range(60)]
+    KimFactory(name="KIM Baris 0", village=Village.objects.get(code=codes[0]), status="aktif")
+    rows = [f"KIM Baris {n},desa,{code},,,aktif,,,,,,Ketua {n}," for n, code in enumerate(codes)]
+
+    with django_assert_max_num_queries(15 * len(rows)):  # 40 a row before
+        result = import_sheet(load("\n".join([HEADER, *rows]) + "\n"), staff_user)
+
+    assert (result.totals["new"], result.totals["update"]) == (59, 1)
