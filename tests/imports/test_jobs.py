@@ -325,3 +325,14 @@ def test_participant_lines_in_error_are_named_and_nothing_is_saved(
     assert "Baris 43: kategori “astronot” tidak dikenal" in page  # line 1 holds the headers
     assert "Baris 300: kategori “astronot” tidak dikenal" in page
     assert not training.registrations.exists()
+
+
+def test_the_admin_lists_jobs_without_loading_their_files(admin_client):
+    job = running_job(status="done", file_data=b"nama_kim\nKIM Rahasia\n")
+
+    listing = admin_client.get(reverse("admin:imports_importjob_changelist"))
+    detail = admin_client.get(reverse("admin:imports_importjob_change", args=[job.pk]))
+
+    assert listing.status_code == detail.status_code == 200
+    assert "kim-20000.xlsx" in listing.content.decode()
+    assert "KIM Rahasia" not in detail.content.decode()
