@@ -20,6 +20,10 @@
 
   function show(state) {
     phase.textContent = state.phase;
+    var note = box.querySelector("[data-queued-note]");
+    if (note && state.status !== "queued") {
+      note.hidden = true;
+    }
     if (state.rows_total > 0) {
       bar.max = state.rows_total;
       bar.value = state.rows_done;
