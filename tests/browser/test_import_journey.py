@@ -1,5 +1,5 @@
 """A KIM sheet imported in the admin on a phone: the page shows a progress bar while the
-background worker (the real ``db_worker``, on the database task backend) checks the file,
+background worker (the real ``task_worker``, on the database task backend) checks the file,
 lands on the preview by itself, and after the confirmation on the result."""
 
 import re
@@ -19,7 +19,7 @@ ROWS = 300
 
 def run_the_worker():
     """What `make run` keeps running: here once, until the queue is empty."""
-    call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    call_command("task_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
 
 
 def test_staff_follow_a_kim_import_from_the_progress_bar_to_the_result(

@@ -181,7 +181,7 @@ def test_a_queued_job_says_the_worker_must_run(client_as, staff_user):
     page = client_as(staff_user).get(job.get_absolute_url()).content.decode()
 
     assert "Menunggu pekerja latar belakang…" in page
-    assert "manage.py db_worker" in page
+    assert "manage.py task_worker" in page
 
 
 def test_the_status_url_answers_json_in_few_queries(

@@ -17,9 +17,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from groups import permissions
-from kim_portal.spreadsheets import csv_rows, xlsx_bytes
 from imports.models import ImportJob
 from imports.services import import_job_create
+from kim_portal.spreadsheets import csv_rows, xlsx_bytes
 from trainings.documents import date_range_text
 from trainings.forms import IMPORT_COLUMNS, ParticipantForm, ParticipantImportForm
 from trainings.models import ParticipantCategory, Registration, Training
