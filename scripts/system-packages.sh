@@ -7,7 +7,7 @@
 #   scripts/system-packages.sh run     msgfmt (compiles the translation catalogues)
 #   scripts/system-packages.sh test    + Chromium and a font for the browser tests, poppler's
 #                                      pdftotext/pdftoppm for the PDF tests, pg_dump/pg_restore
-#                                      for the backup round trip
+#                                      for the backup round trip, nginx to check deploy/nginx
 #   scripts/system-packages.sh bench   + wrk for the load test
 set -euo pipefail
 
@@ -23,6 +23,7 @@ case $purpose in
       "fonts-dejavu-core /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
       "poppler-utils pdftotext"
       "poppler-utils pdftoppm"
+      "nginx /usr/sbin/nginx"
     )
     [ "$purpose" = bench ] && needs+=("wrk wrk")
     ;;
