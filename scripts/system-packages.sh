@@ -5,21 +5,24 @@
 # run as another user it names the missing packages in one line and stops.
 #
 #   scripts/system-packages.sh run     msgfmt (compiles the translation catalogues)
-#   scripts/system-packages.sh test    + Chromium and a font for the browser tests, poppler's
-#                                      pdftotext/pdftoppm for the PDF tests, pg_dump/pg_restore
-#                                      for the backup round trip, nginx to check deploy/nginx
+#   scripts/system-packages.sh test    + Chromium, a font and libatomic1 (Playwright's Node.js)
+#                                      for the browser tests, poppler's pdftotext/pdftoppm for the
+#                                      PDF tests, nginx to check deploy/nginx with nginx -t
 #   scripts/system-packages.sh bench   + wrk for the load test
 set -euo pipefail
 
 purpose=${1:-test}
 
-# One line per need: "<Debian package> <path or program that shows it is installed>".
+# One line per need: "<Debian package> <probe>", the probe being a path that shows the package is
+# installed, a program on PATH, or dpkg:<package> for a library (Playwright's bundled Node.js needs
+# libatomic1, which a minimal Debian lacks).
 needs=("gettext msgfmt")
 case $purpose in
   run) ;;
   test|bench)
     needs+=(
       "chromium /usr/bin/chromium"
+      "libatomic1 dpkg:libatomic1"
       "fonts-dejavu-core /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
       "poppler-utils pdftotext"
       "poppler-utils pdftoppm"
@@ -37,7 +40,9 @@ missing=()
 for need in "${needs[@]}"; do
   package=${need%% *}
   probe=${need#* }
-  if [[ $probe == /* ]]; then
+  if [[ $probe == dpkg:* ]]; then
+    dpkg-query -W -f='${Status}' "${probe#dpkg:}" 2>/dev/null | grep -q "ok installed" && continue
+  elif [[ $probe == /* ]]; then
     [ -e "$probe" ] && continue
   else
     command -v "$probe" >/dev/null 2>&1 && continue
