@@ -19,9 +19,24 @@ DEPLOY = ROOT / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("kim-portal-*.service"))
 
 
+# Read from the environment, but not for an env file: the test suite's and make bench's opt-out.
+NOT_FOR_SERVERS = {"PORTAL_ALLOW_UNFIT_FOR_PRODUCTION", "DJANGO_SETTINGS_MODULE"}
+
+
+ENV_CALL = r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]+)["']"""
+OS_ENVIRON = r"""os\.environ(?:\.get)?[(\[]\s*["']([A-Z][A-Z0-9_]+)["']"""
+
+
 def settings_read_from_the_environment() -> set[str]:
-    source = (ROOT / "kim_portal" / "settings.py").read_text()
-    return set(re.findall(r"""env(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", source))
+    """Every variable the settings, the startup checks or gunicorn.conf.py read."""
+    names = set()
+    for path in [*(ROOT / "kim_portal").glob("*.py"), ROOT / "gunicorn.conf.py"]:
+        if path.name == "settings_test.py":
+            continue
+        source = path.read_text()
+        for pattern in (ENV_CALL, OS_ENVIRON):
+            names |= set(re.findall(pattern, source))
+    return names - NOT_FOR_SERVERS - {"GUNICORN_CMD_ARGS"}
 
 
 def env_example() -> dict[str, str]:
