@@ -20,6 +20,7 @@ they are now (``public_flag``); ``files_place`` moves them and the services that
 row's status call it. Every stored name is random: the uploader's file name never survives.
 """
 
+import logging
 import secrets
 from pathlib import PurePosixPath
 
@@ -27,6 +28,8 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models.fields.files import FieldFile, FileField, ImageField, ImageFieldFile
 from django.utils.deconstruct import deconstructible
+
+logger = logging.getLogger(__name__)
 
 PUBLIC = "default"
 PRIVATE = "private"
@@ -141,6 +144,12 @@ def files_place(instance, *, public: bool, fields: list[str]) -> bool:
             if not name:
                 continue
             field = instance._meta.get_field(field_name)
+            if not source.exists(name):
+                # Lost on disk (a restore without files): the status change must still happen.
+                logger.warning(
+                    "File %s of %s %s is missing", name, instance._meta.label, instance.pk
+                )
+                continue
             with source.open(name, "rb") as content:
                 new[field_name] = target.save(field.generate_filename(instance, name), content)
             old.append(name)

@@ -553,3 +553,17 @@ def test_the_migration_keeps_answered_public_aspiration_photos_public(
     assert submission.photo_public and (media_root() / submission.photo.name).is_file()
     assert not hoax.photo_public and in_private_storage_only(hoax.photo)
     assert RANDOM_NAME.match(submission.photo.name) and RANDOM_NAME.match(hoax.photo.name)
+
+
+def test_a_post_whose_photo_files_are_lost_is_still_published(people, caplog):
+    post = draft_post(people, Post.Status.SUBMITTED)
+    photo = post.photos.get()
+    for field in ("image", "image_960", "image_480", "image_share"):
+        getattr(photo, field).storage.delete(getattr(photo, field).name)
+
+    post_publish(post=post, actor=people["users"]["staff"])
+
+    post.refresh_from_db()
+    assert post.status == Post.Status.PUBLISHED
+    assert PostPhoto.objects.get(pk=photo.pk).is_public
+    assert "is missing" in caplog.text
