@@ -57,3 +57,21 @@ _refuse_unfit_production(_final_worker_count())
 def on_starting(server):
     # The same with the count gunicorn settled on, should it differ (e.g. a reload).
     _refuse_unfit_production(server.cfg.workers)
+
+
+def _logconfig() -> dict:
+    """gunicorn's own lines (a worker booting, a worker timeout) in the portal's log format
+    (DJANGO_LOG_FORMAT). gunicorn's access log stays off: the portal writes one access line
+    per request itself, with the request id (kim_portal.logs)."""
+    import copy
+
+    from django.conf import settings
+
+    config = copy.deepcopy(settings.LOGGING)
+    config["loggers"] = {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+    }
+    return config
+
+
+logconfig_dict = _logconfig()

@@ -12,5 +12,8 @@ class KimPortalConfig(AppConfig):
         # Connects the retry of failed emails to the task worker's "finished" signal.
         from kim_portal import mail  # noqa: F401
         from kim_portal.checks import production_settings
+        from kim_portal.logs import task_signals_connect
+
+        task_signals_connect()
 
         checks.register(production_settings, "kim_portal", deploy=True)

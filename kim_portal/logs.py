@@ -4,7 +4,8 @@
 ``X-Request-ID`` when it is a sane token, else a new one. The id is kept in a context variable
 that ``RequestIdFilter`` copies onto every log record, and is sent back in the response's
 ``X-Request-ID`` header. When the response is done the middleware writes one access line
-(logger ``kim_portal.access``).
+(logger ``kim_portal.access``). A task enqueued during a request is logged with the request's
+id and the task's id; in the worker, the task's own lines carry ``task-<task id>``.
 
 Imported by the logging configuration, before the apps are ready: no models here.
 """
@@ -118,3 +119,38 @@ def _request_id_reset(token) -> None:
         request_id_var.reset(token)
     except ValueError:  # closed from another context (an ASGI server's thread)
         request_id_var.set(NO_REQUEST)
+
+
+# --- Background tasks -----------------------------------------------------------------------
+tasks_logger = logging.getLogger("kim_portal.tasks")
+
+
+def _task_enqueued(sender, task_result, **kwargs) -> None:
+    # Written with the enqueuing request's id: the task's id links the request to the worker.
+    tasks_logger.info(
+        "Task %s enqueued: %s",
+        task_result.id,
+        task_result.task.module_path,
+        extra={"task_id": str(task_result.id)},
+    )
+
+
+def _task_started(sender, task_result, **kwargs) -> None:
+    # In the worker each task's lines carry "task-<id>"; a task run inside a request (the
+    # immediate backend) keeps the request's id.
+    if request_id_var.get() == NO_REQUEST:
+        request_id_var.set(f"task-{task_result.id}")
+
+
+def _task_finished(sender, task_result, **kwargs) -> None:
+    if request_id_var.get() == f"task-{task_result.id}":
+        request_id_var.set(NO_REQUEST)
+
+
+def task_signals_connect() -> None:
+    """Called from the app's ``ready()``."""
+    from django_tasks.signals import task_enqueued, task_finished, task_started
+
+    task_enqueued.connect(_task_enqueued, dispatch_uid="kim_portal.logs.task_enqueued")
+    task_started.connect(_task_started, dispatch_uid="kim_portal.logs.task_started")
+    task_finished.connect(_task_finished, dispatch_uid="kim_portal.logs.task_finished")

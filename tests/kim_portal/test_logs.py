@@ -1,14 +1,27 @@
+import http.client
 import io
 import json
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django_tasks import task
+
+from kim_portal.logs import request_id_var
+from tests.kim_portal.test_operations import (
+    PRODUCTION_ENV,
+    database_url_of_the_test_database,
+    free_port,
+    production_base_env,
+)
 
 ROOT = Path(settings.BASE_DIR)
 GENERATED = re.compile(r"[0-9a-f]{32}")
@@ -127,3 +140,89 @@ def test_log_format_is_chosen_by_an_environment_variable():
     assert re.search(r" WARNING kim_portal \[-\] halo$", plain.stderr.strip())
     assert wrong.returncode != 0
     assert 'DJANGO_LOG_FORMAT must be "json" or "plain", not "xml".' in wrong.stderr
+
+
+def test_gunicorn_writes_its_own_lines_and_the_access_lines_as_json(django_db_setup, tmp_path):
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {
+        **production_base_env(),
+        **PRODUCTION_ENV,
+        "DJANGO_SETTINGS_MODULE": "kim_portal.settings",
+        "DATABASE_URL": database_url_of_the_test_database(),
+        "WEB_CONCURRENCY": "1",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [str(gunicorn), "kim_portal.wsgi", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            for _attempt in range(120):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert server.poll() is None, log.read_text()
+                    time.sleep(0.25)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            headers = {
+                "Host": "kim.example.go.id",
+                "X-Forwarded-Proto": "https",
+                "X-Request-ID": "nginx-5f2b9c0d",
+            }
+            conn.request("GET", "/robots.txt", headers=headers)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    assert response.status == 200 and response.getheader("X-Request-ID") == "nginx-5f2b9c0d"
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert any(line["message"].startswith("Booting worker") for line in lines)
+    access = [line for line in lines if line["logger"] == "kim_portal.access"]
+    assert [(line["path"], line["status"], line["request_id"]) for line in access] == [
+        ("/robots.txt", 200, "nginx-5f2b9c0d")
+    ]
+
+
+@task()
+def greet_in_the_log() -> None:
+    logging.getLogger("kim_portal").info("halo dari tugas")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_is_linked_to_its_request_and_its_worker_lines_to_the_task(settings, log_lines):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    request_id = "nginx-77aa"
+    token = request_id_var.set(request_id)  # as RequestLogMiddleware sets it in a request
+    try:
+        result = greet_in_the_log.enqueue()
+    finally:
+        request_id_var.reset(token)
+
+    call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO())
+
+    lines = log_lines()
+    (enqueued,) = [line for line in lines if line["logger"] == "kim_portal.tasks"]
+    assert enqueued["request_id"] == request_id and enqueued["task_id"] == str(result.id)
+    (greeting,) = [line for line in lines if line["message"] == "halo dari tugas"]
+    assert greeting["request_id"] == f"task-{result.id}"
+    assert request_id_var.get() == "-"
+
+
+def test_a_task_run_inside_a_request_keeps_the_requests_id(log_lines):
+    token = request_id_var.set("nginx-88bb")  # the immediate backend of the test settings
+    try:
+        greet_in_the_log.enqueue()
+    finally:
+        request_id_var.reset(token)
+
+    (greeting,) = [line for line in log_lines() if line["message"] == "halo dari tugas"]
+    assert greeting["request_id"] == "nginx-88bb"
