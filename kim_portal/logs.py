@@ -136,9 +136,12 @@ def _task_enqueued(sender, task_result, **kwargs) -> None:
 
 
 def _task_started(sender, task_result, **kwargs) -> None:
-    # In the worker each task's lines carry "task-<id>"; a task run inside a request (the
-    # immediate backend) keeps the request's id.
-    if request_id_var.get() == NO_REQUEST:
+    # A worker's lines for a task carry "task-<id>"; a task the immediate backend runs inside a
+    # request keeps the request's id.
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    backend = sender if isinstance(sender, type) else type(sender)  # a class or an instance
+    if not issubclass(backend, ImmediateBackend):
         request_id_var.set(f"task-{task_result.id}")
 
 

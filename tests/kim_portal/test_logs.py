@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 
 from kim_portal.logs import request_id_var
 from tests.kim_portal.test_operations import (
@@ -209,6 +209,8 @@ def test_a_task_is_linked_to_its_request_and_its_worker_lines_to_the_task(settin
 
     call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO())
 
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
     lines = log_lines()
     (enqueued,) = [line for line in lines if line["logger"] == "kim_portal.tasks"]
     assert enqueued["request_id"] == request_id and enqueued["task_id"] == str(result.id)
