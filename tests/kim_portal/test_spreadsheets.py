@@ -153,3 +153,21 @@ def test_a_cell_that_only_starts_with_a_letter_or_digit_is_left_as_it_is():
     exported = CSV().export_data(tablib.Dataset(["Budi", "0812", 7, None], headers=list("abcd")))
 
     assert exported.splitlines()[1] == "Budi,0812,7,"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_turning_on_import_exports_own_escaping_changes_nothing(
+    client_as, staff_user, registry_kim, settings, fmt
+):
+    """IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT deletes a leading "=": an operator who turns it
+    on must not get the typed text changed, or marked twice."""
+    settings.IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+    typed = TYPED[0]
+    registry_kim(typed)
+
+    content = admin_export(client_as(staff_user), fmt)
+
+    if fmt == "csv":
+        assert csv_table(content)[1][COLUMNS.index("nomor_sk")] == "'" + typed
+    else:
+        assert_text_cell(xlsx_cells(content)[1][COLUMNS.index("nomor_sk")], typed)
