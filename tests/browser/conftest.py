@@ -134,6 +134,8 @@ def live(live_server):
 
 def assert_fits_the_screen(page):
     """Nothing on the page makes it scroll sideways."""
+    # After a click on a link the next page may still be loading (no document element yet).
+    page.wait_for_load_state()
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
