@@ -102,6 +102,7 @@ class Watchman(threading.Thread):
         self.interval = max(0.5, min(10.0, reclaim_after / 4))
         self.stopped = threading.Event()
         self.up_since = None
+        self.reclaimed_at = 0.0
 
     def run(self):
         while not self.stopped.wait(self.interval):
@@ -110,8 +111,10 @@ class Watchman(threading.Thread):
                     cursor.execute("SELECT 1")
                 now = time.monotonic()
                 self.up_since = self.up_since or now
-                if now - self.up_since >= self.reclaim_after:
+                up_long_enough = now - self.up_since >= self.reclaim_after
+                if up_long_enough and now - self.reclaimed_at >= self.reclaim_after / 2:
                     tasks_reclaim_abandoned(started_before=timedelta(seconds=self.reclaim_after))
+                    self.reclaimed_at = now
             except DATABASE_DOWN_ERRORS:
                 self.up_since = None
                 _close_quietly()
@@ -147,6 +150,7 @@ class ResilientWorker(Worker):
                     pause = min(pause * 2, MAX_PAUSE)
         finally:
             watchman.stopped.set()
+            watchman.join(timeout=5)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         succeeded = db_task_result.set_successful

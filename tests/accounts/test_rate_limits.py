@@ -69,10 +69,14 @@ def test_guessing_an_owners_password_does_not_lock_the_owner_out(resident):
     for _attempt in range(5):
         log_in(attacker, "siti@contoh.test", "tebakan")
 
-    # The guesser's address is refused, even with the right password ...
+    # The guesser's address is refused, even with the right password, on the login page
+    # with the email kept ...
     response = log_in(attacker, "siti@contoh.test", PASSWORD)
     assert "_auth_user_id" not in attacker.session
-    assert "Terlalu banyak" in response.content.decode()
+    html = response.content.decode()
+    assert "Terlalu banyak" in html
+    assert 'value="siti@contoh.test"' in html
+    assert PASSWORD not in html
 
     # ... while the owner logs in from their own address.
     owner = Client(REMOTE_ADDR=OWNER)
