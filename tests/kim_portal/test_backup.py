@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from groups.models import Kim
-from kim_portal.backup import BackupError, file_stores, postgres_client
+from kim_portal.backup import BackupError, _libpq_environment, file_stores, postgres_client
 from news.models import Post, PostPhoto
 from tests.factories import UserFactory
 from trainings.models import Material, Training
@@ -206,3 +206,17 @@ def test_backup_covers_every_file_storage():
         if location and alias != "staticfiles":
             assert Path(location).resolve() in locations
     assert os.sep not in "".join(store.key for store in file_stores())
+
+
+@pytest.mark.django_db
+def test_the_database_password_reaches_pg_dump_in_its_environment_only(monkeypatch):
+    settings_dict = connection.settings_dict
+    monkeypatch.setitem(settings_dict, "PASSWORD", "rahasia-basis-data")
+    options = {**settings_dict["OPTIONS"], "sslmode": "require", "connect_timeout": 5}
+    monkeypatch.setitem(settings_dict, "OPTIONS", options)
+
+    environment = _libpq_environment()
+
+    assert environment["PGPASSWORD"] == "rahasia-basis-data"
+    assert environment["PGSSLMODE"] == "require" and environment["PGCONNECT_TIMEOUT"] == "5"
+    assert environment["PGDATABASE"] == settings_dict["NAME"]
