@@ -20,6 +20,7 @@ but before the result was recorded makes that task run again elsewhere.
 import logging
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -43,11 +44,21 @@ def worker_application_name(worker_id: str) -> str:
     return (APPLICATION_NAME_PREFIX + worker_id)[:APPLICATION_NAME_LENGTH]
 
 
-def worker_sessions_name(*, worker_id: str) -> None:
-    """Name every database session this process opens after the worker (closing any open)."""
+@contextmanager
+def worker_sessions_named(*, worker_id: str):
+    """Inside, every database session this process opens is named after the worker (open ones
+    are closed first); the name is taken off again at the end (``call_command`` in tests)."""
     options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+    previous = options.get("application_name")
     options["application_name"] = worker_application_name(worker_id)
     connections.close_all()
+    try:
+        yield
+    finally:
+        if previous is None:
+            options.pop("application_name", None)
+        else:
+            options["application_name"] = previous
 
 
 def tasks_reclaim_abandoned(*, started_before: timedelta) -> list[str]:

@@ -30,3 +30,13 @@ class PacedFileBackend(filebased.EmailBackend):
 @task()
 def lose_the_database() -> None:
     raise OperationalError("server closed the connection unexpectedly")
+
+
+@task()
+def session_name() -> str:
+    """The name the worker's database session carries."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('application_name')")
+        return cursor.fetchone()[0]

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import psycopg2
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -14,7 +15,7 @@ from kim_portal.worker import (
     tasks_reclaim_abandoned,
     worker_application_name,
 )
-from tests.kim_portal.outage_tasks import lose_the_database
+from tests.kim_portal.outage_tasks import lose_the_database, session_name
 
 
 def running_task(*, worker_id: str, started: timedelta) -> DBTaskResult:
@@ -73,3 +74,17 @@ def test_a_task_that_lost_the_database_is_queued_again_not_failed(settings):
 
     row = DBTaskResult.objects.get(pk=result.id)
     assert (row.status, row.started_at, row.worker_ids) == ("READY", None, ["worker-under-test"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_names_its_database_sessions_while_it_runs(settings):
+    """How a worker is told alive from gone: its sessions carry its id (pg_stat_activity)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    result = session_name.enqueue()
+
+    call_command(
+        "task_worker", batch=True, interval=0, startup_delay=False, worker_id="w-42", verbosity=0
+    )
+
+    assert DBTaskResult.objects.get(pk=result.id).return_value == "kim-task-worker w-42"
+    assert "application_name" not in settings.DATABASES["default"]["OPTIONS"]

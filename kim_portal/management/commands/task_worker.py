@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from kim_portal.worker import ResilientWorker, worker_sessions_name
+from kim_portal.worker import ResilientWorker, worker_sessions_named
 
 
 class Command(DbWorkerCommand):
@@ -49,7 +49,6 @@ class Command(DbWorkerCommand):
         if excluded_queue_names and "*" not in queue_names:
             raise CommandError("--exclude-queues can only be used with --queue-name=*")
 
-        worker_sessions_name(worker_id=worker_id)
         worker = ResilientWorker(
             queue_names=queue_names,
             interval=interval,
@@ -61,10 +60,11 @@ class Command(DbWorkerCommand):
             excluded_queue_names=excluded_queue_names,
             reclaim_after=reclaim_after,
         )
-        if reload and not batch:
-            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+        with worker_sessions_named(worker_id=worker_id):
+            if reload and not batch:
+                if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                    worker.configure_signals()
+                run_with_reloader(worker.run)
+            else:
                 worker.configure_signals()
-            run_with_reloader(worker.run)
-        else:
-            worker.configure_signals()
-            worker.run()
+                worker.run()
