@@ -1,7 +1,7 @@
 """``manage.py check --deploy``: the production refusals of ``kim_portal.startup`` as system
 checks. They report even what ``PORTAL_ALLOW_UNFIT_FOR_PRODUCTION`` lets a test process start
 with, and a per-process cache at any worker count: production always runs the task worker
-(``manage.py db_worker``) beside the web server, so there are two processes at least."""
+(``manage.py task_worker``) beside the web server, so there are two processes at least."""
 
 import os
 
