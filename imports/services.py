@@ -7,6 +7,7 @@ and the job names every bad row.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 MAX_FILE_SIZE = 20 * 1024 * 1024
 # At most this many bad rows and preview rows are kept for the page.
 MAX_LISTED_ROWS = 500
+# A checked sheet nobody confirmed is dropped (with its file) after this long.
+CHECK_KEPT_FOR = timedelta(days=2)
 
 
 def can_view_import_job(user, job: ImportJob) -> bool:
@@ -76,7 +79,17 @@ def import_job_create(
     job.full_clean(exclude=["file_data"])
     job.save()
     _enqueue(job)
+    import_jobs_drop_stale()
     return job
+
+
+def import_jobs_drop_stale() -> int:
+    """Cancel checked sheets nobody confirmed for ``CHECK_KEPT_FOR``, deleting their files
+    (they hold names and phone numbers); run whenever a new import starts."""
+    now = timezone.now()
+    return ImportJob.objects.filter(
+        status=ImportJob.Status.READY, updated_at__lt=now - CHECK_KEPT_FOR
+    ).update(status=ImportJob.Status.CANCELLED, file_data=b"", finished_at=now, updated_at=now)
 
 
 @transaction.atomic

@@ -2,12 +2,14 @@
 300-row participant list through the training's staff page, as staff would send them."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from groups.models import Kim, KimStatusChange, Membership
 from groups.resources import COLUMNS
@@ -336,3 +338,18 @@ def test_the_admin_lists_jobs_without_loading_their_files(admin_client):
     assert listing.status_code == detail.status_code == 200
     assert "kim-20000.xlsx" in listing.content.decode()
     assert "KIM Rahasia" not in detail.content.decode()
+
+
+def test_a_check_nobody_confirmed_is_dropped_with_its_file_when_the_next_import_starts(
+    client_as, staff_user, villages, django_capture_on_commit_callbacks
+):
+    stale = running_job(status="ready", file_data=b"nama_kim,hp_ketua\nKIM Lama,0812\n")
+    ImportJob.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=3))
+    fresh = running_job(status="ready", file_data=b"nama_kim\nKIM Baru\n")
+
+    send_kim_sheet(client_as(staff_user), kim_sheet(villages), django_capture_on_commit_callbacks)
+
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stale.status, bytes(stale.file_data)) == ("cancelled", b"")
+    assert (fresh.status, bytes(fresh.file_data)) == ("ready", b"nama_kim\nKIM Baru\n")
