@@ -84,7 +84,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER, ""))
-        token = request_id_var.set(request_id)
+        request_id_var.set(request_id)
         request.request_id = request_id
         started = time.monotonic()
         response = self.get_response(request)
@@ -110,15 +110,14 @@ class RequestLogMiddleware:
         )
         # Django logs 4xx/5xx ("Not Found: ...") after the middleware returns, so the id is
         # cleared only when the server closes the response.
-        response._resource_closers.append(lambda: _request_id_reset(token))
+        response._resource_closers.append(_request_id_clear)
         return response
 
 
-def _request_id_reset(token) -> None:
-    try:
-        request_id_var.reset(token)
-    except ValueError:  # closed from another context (an ASGI server's thread)
-        request_id_var.set(NO_REQUEST)
+def _request_id_clear() -> None:
+    # Not a reset to the value before the request: if an earlier response was never closed (a
+    # streamed file the client dropped), that would bring its id back for every later line.
+    request_id_var.set(NO_REQUEST)
 
 
 # --- Background tasks -----------------------------------------------------------------------
