@@ -54,7 +54,7 @@ MAIL_STATES = {
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyModelAdmin):
     """Every queued email: to whom, about what, how often it was tried and why it failed.
     Failed ones (after the last automatic retry) can be queued again with the retry action.
     The text is not shown: it can hold a password-reset link meant for its recipient only."""
@@ -84,15 +84,6 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "error_detail",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         opts = self.opts

@@ -4,10 +4,6 @@ database and the cache answer. /healthz/live asks neither."""
 import http.client
 import json
 import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -15,11 +11,10 @@ from django.test import Client
 
 from tests.kim_portal.test_operations import (
     PRODUCTION_ENV,
-    ROOT,
     database_url_of_the_test_database,
-    free_port,
     production_base_env,
 )
+from tests.servers import gunicorn_running
 
 ALL_UP = {"status": "ok", "database": "ok", "cache": "ok"}
 
@@ -137,7 +132,6 @@ def request(port: int, path: str, *, method: str = "GET", host: str) -> tuple[in
 
 def test_gunicorn_in_production_settings_answers_a_load_balancer(django_db_setup, tmp_path):
     """Two workers with a shared (file) cache, https redirect on: a probe by IP gets 200."""
-    port = free_port()
     env = {
         **production_base_env(),
         **PRODUCTION_ENV,
@@ -146,22 +140,7 @@ def test_gunicorn_in_production_settings_answers_a_load_balancer(django_db_setup
         "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
         "WEB_CONCURRENCY": "2",
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "kim_portal.wsgi", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _attempt in range(120):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, "gunicorn stopped"
-                time.sleep(0.25)
+    with gunicorn_running(env=env) as port:
         assert request(port, "/healthz", method="HEAD", host="10.0.0.5") == (200, b"")
         status, body = request(port, "/healthz", host="10.0.0.5")
         assert status == 200 and json.loads(body) == ALL_UP
@@ -169,6 +148,3 @@ def test_gunicorn_in_production_settings_answers_a_load_balancer(django_db_setup
         # A page from the same probe: the host check and the https redirect still hold.
         assert request(port, "/", host="10.0.0.5")[0] == 400
         assert request(port, "/", host="kim.example.go.id")[0] == 301
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

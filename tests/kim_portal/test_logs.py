@@ -4,10 +4,8 @@ import json
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,9 +17,9 @@ from kim_portal.logs import request_id_var
 from tests.kim_portal.test_operations import (
     PRODUCTION_ENV,
     database_url_of_the_test_database,
-    free_port,
     production_base_env,
 )
+from tests.servers import gunicorn_running
 
 ROOT = Path(settings.BASE_DIR)
 GENERATED = re.compile(r"[0-9a-f]{32}")
@@ -143,7 +141,6 @@ def test_log_format_is_chosen_by_an_environment_variable():
 
 
 def test_gunicorn_writes_its_own_lines_and_the_access_lines_as_json(django_db_setup, tmp_path):
-    port = free_port()
     log = tmp_path / "gunicorn.log"
     env = {
         **production_base_env(),
@@ -152,36 +149,17 @@ def test_gunicorn_writes_its_own_lines_and_the_access_lines_as_json(django_db_se
         "DATABASE_URL": database_url_of_the_test_database(),
         "WEB_CONCURRENCY": "1",
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [str(gunicorn), "kim_portal.wsgi", "--bind", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            for _attempt in range(120):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    assert server.poll() is None, log.read_text()
-                    time.sleep(0.25)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            headers = {
-                "Host": "kim.example.go.id",
-                "X-Forwarded-Proto": "https",
-                "X-Request-ID": "nginx-5f2b9c0d",
-            }
-            conn.request("GET", "/robots.txt", headers=headers)
-            response = conn.getresponse()
-            response.read()
-            conn.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with log.open("w") as output, gunicorn_running(env=env, output=output) as port:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {
+            "Host": "kim.example.go.id",
+            "X-Forwarded-Proto": "https",
+            "X-Request-ID": "nginx-5f2b9c0d",
+        }
+        conn.request("GET", "/robots.txt", headers=headers)
+        response = conn.getresponse()
+        response.read()
+        conn.close()
 
     assert response.status == 200 and response.getheader("X-Request-ID") == "nginx-5f2b9c0d"
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]

@@ -1,6 +1,5 @@
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -13,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import DistrictFactory
+from tests.servers import free_port
 
 ROOT = Path(settings.BASE_DIR)
 PRODUCTION_ENV = {
@@ -103,12 +103,6 @@ def test_database_url_selects_a_postgresql_server_instead_of_the_embedded_one():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["127.0.0.1", "5432", "postgres", "postgresql"]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def database_url_of_the_test_database():

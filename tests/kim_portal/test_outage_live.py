@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from django.conf import settings
 from pgserver._commands import pg_ctl
 
 from tests.kim_portal.kept_form import KeptForm
+from tests.servers import free_port
 
 ROOT = Path(settings.BASE_DIR)
 EMAILS = 30
@@ -38,12 +38,6 @@ def wait_for(condition, what: str):
             raise AssertionError(f"Still waiting after {WAIT} s for {what}")
         time.sleep(0.2)
     return result
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

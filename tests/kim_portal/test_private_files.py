@@ -442,6 +442,12 @@ def run_migration(module: str, function: str, capture) -> None:
         getattr(importlib.import_module(module), function)(django_apps, None)
 
 
+def run_file_migrations(capture) -> None:
+    run_migration("news.migrations.0005_photo_private_storage", "photos_move", capture)
+    run_migration("groups.migrations.0004_kim_private_documents", "files_move", capture)
+    run_migration("trainings.migrations.0002_material_private_storage", "files_move", capture)
+
+
 def test_the_migration_moves_existing_files_where_they_belong_once(
     django_capture_on_commit_callbacks,
 ):
@@ -468,21 +474,7 @@ def test_the_migration_moves_existing_files_where_they_belong_once(
         file=legacy_file(legacy_private, "pelatihan/materi/Modul Pak Budi.pdf", b"%PDF-1.4 m"),
     )
 
-    run_migration(
-        "news.migrations.0005_photo_private_storage",
-        "photos_move",
-        django_capture_on_commit_callbacks,
-    )
-    run_migration(
-        "groups.migrations.0004_kim_private_documents",
-        "files_move",
-        django_capture_on_commit_callbacks,
-    )
-    run_migration(
-        "trainings.migrations.0002_material_private_storage",
-        "files_move",
-        django_capture_on_commit_callbacks,
-    )
+    run_file_migrations(django_capture_on_commit_callbacks)
 
     gps = PostPhoto.objects.get(pk=photos["gps"].pk)
     terbit = PostPhoto.objects.get(pk=photos["terbit"].pk)
@@ -504,21 +496,7 @@ def test_the_migration_moves_existing_files_where_they_belong_once(
     before = [
         (p.image.name, p.image_960.name, p.is_public) for p in PostPhoto.objects.order_by("pk")
     ]
-    run_migration(
-        "news.migrations.0005_photo_private_storage",
-        "photos_move",
-        django_capture_on_commit_callbacks,
-    )
-    run_migration(
-        "groups.migrations.0004_kim_private_documents",
-        "files_move",
-        django_capture_on_commit_callbacks,
-    )
-    run_migration(
-        "trainings.migrations.0002_material_private_storage",
-        "files_move",
-        django_capture_on_commit_callbacks,
-    )
+    run_file_migrations(django_capture_on_commit_callbacks)
 
     assert before == [
         (p.image.name, p.image_960.name, p.is_public) for p in PostPhoto.objects.order_by("pk")
