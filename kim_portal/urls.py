@@ -51,6 +51,7 @@ urlpatterns += i18n_patterns(
     path("cari/", news_public.SearchView.as_view(), name="search"),
     path("privasi/", views.PrivacyView.as_view(), name="privacy"),
     path("pelatihan/", include("trainings.urls")),
+    path("sertifikat/", trainings_public.certificate_lookup, name="certificate-lookup"),
     path("sertifikat/<str:code>/", trainings_public.certificate_verify, name="certificate-verify"),
     path("impor/", include("imports.urls")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ import io
 import unicodedata
 from collections import defaultdict
 from datetime import UTC, datetime, time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import segno
@@ -17,8 +18,9 @@ from icalendar import Calendar, Event
 from trainings.models import Registration, Training
 
 DEFAULT_DAY = (time(8, 0), time(16, 0))
-# Typographic marks the PDF core fonts lack, written the plain way.
-PUNCTUATION = str.maketrans({"–": "-", "—": "-", "“": '"', "”": '"', "‘": "'", "’": "'"})
+# DejaVu, shipped with the app (fonts/LICENSE): the PDF core fonts cover Latin-1 only, and a
+# certificate must print "Şahin", "Nur’aini" or "Nguyễn" with their own letters.
+FONTS = Path(__file__).resolve().parent / "fonts"
 
 
 def _day_spans(training: Training) -> list[tuple[datetime, datetime]]:
@@ -109,18 +111,17 @@ def qr_svg(url: str) -> str:
 # --- The certificate ------------------------------------------------------------------------
 
 
-def _latin(text: str) -> str:
-    """The PDF core fonts cover Latin-1; anything else loses its accent or becomes '?'."""
-    text = unicodedata.normalize("NFC", str(text)).translate(PUNCTUATION)
-    out = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-            out.append(char)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode()
-            out.append(base or "?")
-    return "".join(out)
+def _text(text: str) -> str:
+    """Composed form (NFC): a name typed with combining marks prints as one letter each."""
+    return unicodedata.normalize("NFC", str(text))
+
+
+def _certificate_document() -> FPDF:
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+    pdf.add_font("DejaVuMono", "B", FONTS / "DejaVuSansMono-Bold.ttf")
+    return pdf
 
 
 def date_range_text(training: Training) -> str:
@@ -145,9 +146,9 @@ def certificate_pdf(registration: Registration) -> bytes:
     training = registration.training
     with translation.override(settings.LANGUAGE_CODE):
         verify_url = certificate_verify_url(registration)
-        pdf = FPDF(orientation="L", unit="mm", format="A4")
-        pdf.set_title(_latin(_("Certificate") + " " + training.title))
-        pdf.set_author(_latin(training.office_name))
+        pdf = _certificate_document()
+        pdf.set_title(_text(_("Certificate") + " " + training.title))
+        pdf.set_author(_text(training.office_name))
         pdf.set_auto_page_break(False)
         pdf.add_page()
         green = (11, 93, 75)
@@ -158,10 +159,10 @@ def certificate_pdf(registration: Registration) -> bytes:
         pdf.rect(13, 13, 271, 184)
 
         def line(text, size, style="", height=None, color=(33, 37, 41)):
-            pdf.set_font("Helvetica", style, size)
+            pdf.set_font("DejaVu", style, size)
             pdf.set_text_color(*color)
             pdf.set_x(20)
-            pdf.multi_cell(257, height or size * 0.55, _latin(text), align="C")
+            pdf.multi_cell(257, height or size * 0.55, _text(text), align="C")
 
         pdf.set_y(24)
         line(training.office_name.upper(), 13, "B", color=green)
@@ -189,22 +190,22 @@ def certificate_pdf(registration: Registration) -> bytes:
         qr.seek(0)
         pdf.image(qr, x=24, y=158, w=30, h=30)
         pdf.set_xy(58, 166)
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font("DejaVu", "", 9)
         pdf.set_text_color(33, 37, 41)
-        pdf.cell(0, 5, _latin(_("Verification code") + ":"))
-        pdf.set_font("Courier", "B", 12)
+        pdf.cell(0, 5, _text(_("Verification code") + ":"))
+        pdf.set_font("DejaVuMono", "B", 12)
         pdf.set_xy(58, 171)
         pdf.cell(0, 6, registration.certificate_code)
-        pdf.set_font("Helvetica", "", 8)
+        pdf.set_font("DejaVu", "", 8)
         pdf.set_xy(58, 178)
-        pdf.cell(0, 5, _latin(_("Check it at %(url)s") % {"url": verify_url}))
+        pdf.cell(0, 5, _text(_("Check it at %(url)s") % {"url": verify_url}))
         issued = registration.certificate_issued_at or timezone.now()
         pdf.set_xy(190, 166)
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font("DejaVu", "", 10)
         pdf.multi_cell(
             80,
             5,
-            _latin(
+            _text(
                 _("Issued on %(date)s")
                 % {"date": formats.date_format(timezone.localtime(issued), "j F Y")}
                 + "\n"

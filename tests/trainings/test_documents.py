@@ -110,3 +110,35 @@ def test_the_certificate_is_a_real_pdf_with_name_training_dates_office_and_code(
         assert page.width > page.height  # A4 landscape
         colours = page.convert("L").getcolors(maxcolors=256 * 256)
         assert len(colours) > 10  # drawn, not blank
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Rudi Şahin Doğan ’Ucok’",
+        "Nur'aini Rahmawati",
+        "“Mbak” Siti Nurbaya",
+        "Nguyễn Thị Ánh",
+    ],
+)
+def test_the_certificate_prints_every_name_with_its_own_letters(staff_user, tmp_path, name):
+    registration = finished_registration(staff_user, name=name)
+    path = tmp_path / "sertifikat.pdf"
+    path.write_bytes(certificate_pdf(registration))
+
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert name in text
+
+
+def test_a_name_typed_with_combining_marks_prints_as_composed_letters(staff_user, tmp_path):
+    decomposed = "S\u0327ahin Dog\u0306an"  # what some phone keyboards send
+    registration = finished_registration(staff_user, name=decomposed)
+    path = tmp_path / "sertifikat.pdf"
+    path.write_bytes(certificate_pdf(registration))
+
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Şahin Doğan" in text

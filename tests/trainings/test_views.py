@@ -766,3 +766,31 @@ def test_home_shows_upcoming_trainings_with_constant_queries(client):
     html = client.get("/").content.decode()
     assert "Pelatihan mendatang" in html
     assert html.count("training-card") == 3
+
+
+def test_a_certificate_is_checked_by_typing_its_code_into_the_form(client):
+    start = timezone.localdate() - timedelta(days=5)
+    training = TrainingFactory(start_date=start, end_date=start)
+    RegistrationFactory(training=training, name="Nur'aini", certificate_code="S-2EMYSF3T")
+
+    form = client.get("/sertifikat/")
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert 'name="kode"' in html and 'method="get"' in html
+    assert 'href="/sertifikat/"' in client.get("/pelatihan/").content.decode()
+
+    response = client.get("/sertifikat/", {"kode": " s-2emy sf3t "}, follow=True)
+    assert response.redirect_chain == [("/sertifikat/S-2EMYSF3T/", 302)]
+    assert "Nur&#x27;aini" in response.content.decode()
+
+
+def test_a_blank_or_unknown_certificate_code_is_asked_for_again_keeping_what_was_typed(client):
+    blank = client.get("/sertifikat/", {"kode": "   "})
+    assert blank.status_code == 200
+    assert "Ketik kode yang tercetak di bawah kode QR" in blank.content.decode()
+
+    unknown = client.get("/sertifikat/", {"kode": "S-PALSU123"}, follow=True)
+    assert unknown.status_code == 404
+    html = unknown.content.decode()
+    assert "Tidak ada sertifikat dengan kode" in html
+    assert 'name="kode"' in html and 'value="S-PALSU123"' in html

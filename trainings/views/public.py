@@ -4,7 +4,7 @@ and the certificate check. Drafts are never shown (404)."""
 from itertools import groupby
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
@@ -136,6 +136,19 @@ def certificate_code_typed(code: str) -> str:
     if len(code) == 9 and code.startswith("S"):
         return "S-" + code[1:]
     return "S-" + code if len(code) == 8 else code
+
+
+def certificate_lookup(request):
+    """The form where someone types the code printed on a certificate (``?kode=``); a code
+    goes to its check page, a blank one is asked for again."""
+    typed = request.GET.get("kode")
+    if typed is not None and "".join(typed.split()):
+        return redirect("certificate-verify", code=certificate_code_typed(typed))
+    return render(
+        request,
+        "trainings/certificate_lookup.html",
+        {"code": typed or "", "blank": typed is not None},
+    )
 
 
 def certificate_verify(request, code):
