@@ -5,16 +5,19 @@ from groups.views import coverage, manage, public
 app_name = "groups"
 
 urlpatterns = [
+    *(
+        path(
+            f"cakupan/{region}unduh.{fmt}",
+            coverage.CoverageDownloadView.as_view(fmt=fmt),
+            name=name,
+        )
+        for fmt in ("csv", "xlsx")
+        for region, name in (("", f"coverage-{fmt}"), ("<str:code>/", f"coverage-region-{fmt}"))
+    ),
     path("", public.KimListView.as_view(), name="kim-list"),
     path("aktivitas/", manage.KimActivityView.as_view(), name="kim-activity"),
     path("cakupan/", coverage.CoverageView.as_view(), name="coverage"),
-    path("cakupan/unduh.csv", coverage.CoverageCsvView.as_view(), name="coverage-csv"),
     path("cakupan/<str:code>/", coverage.CoverageView.as_view(), name="coverage-region"),
-    path(
-        "cakupan/<str:code>/unduh.csv",
-        coverage.CoverageCsvView.as_view(),
-        name="coverage-region-csv",
-    ),
     path("<slug:slug>/", public.KimDetailView.as_view(), name="kim-detail"),
     path("<slug:slug>/gabung/", public.MembershipRequestView.as_view(), name="membership-request"),
     path("<slug:slug>/kelola/", manage.KimManageView.as_view(), name="kim-manage"),

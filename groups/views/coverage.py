@@ -1,4 +1,5 @@
-"""Coverage of villages by active KIMs (/kim/cakupan/), as a page and as CSV for Dinkominfo."""
+"""Coverage of villages by active KIMs (/kim/cakupan/), as a page and as CSV or XLSX for
+Dinkominfo (XLSX for Excel set to Indonesian, which reads a comma-separated file as one column)."""
 
 import csv
 
@@ -12,7 +13,7 @@ from django.views import View
 
 from groups.coverage import Coverage, coverage_for_region
 from groups.models import Kim
-from kim_portal.spreadsheets import csv_rows
+from kim_portal.spreadsheets import csv_rows, xlsx_bytes
 from regions.models import Village
 from regions.selectors import Region, region_breadcrumbs, region_depth, region_find_in_area
 
@@ -84,35 +85,55 @@ class CoverageView(CoverageMixin, View):
             "children_label": capfirst(child_meta.verbose_name_plural),
             "is_district": coverage.child_model is Village,
             "status_labels": Kim.Status.labels,
-            "csv_url": (
-                reverse("groups:coverage-csv")
-                if code is None
-                else reverse("groups:coverage-region-csv", kwargs={"code": code})
-            ),
+            "downloads": [
+                (
+                    fmt.upper(),
+                    reverse(f"groups:coverage-{fmt}")
+                    if code is None
+                    else reverse(f"groups:coverage-region-{fmt}", kwargs={"code": code}),
+                )
+                for fmt in ("xlsx", "csv")
+            ],
         }
         return render(request, self.template_name, context)
 
 
-class CoverageCsvView(CoverageMixin, View):
-    """The page's table as CSV: UTF-8 with a byte order mark, which Excel needs to read it."""
+class CoverageDownloadView(CoverageMixin, View):
+    """The page's table as a spreadsheet: XLSX with numbers as numbers, or CSV in UTF-8 with a
+    byte order mark, which Excel needs to read it."""
 
-    url_name = "groups:coverage-csv"
-    region_url_name = "groups:coverage-region-csv"
+    fmt = "csv"
     village_fragment = ""
+
+    @property
+    def url_name(self):
+        return f"groups:coverage-{self.fmt}"
+
+    @property
+    def region_url_name(self):
+        return f"groups:coverage-region-{self.fmt}"
 
     def get(self, request, code=None):
         if response := self.canonical_redirect(code):
             return response
         coverage = self.get_coverage(code)
-        filename = f"cakupan-kim-{coverage.total.code or 'indonesia'}.csv"
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        rows = coverage_rows(coverage)
+        filename = f"cakupan-kim-{coverage.total.code or 'indonesia'}.{self.fmt}"
+        if self.fmt == "xlsx":
+            response = HttpResponse(
+                xlsx_bytes(rows, title=_("Coverage")),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response.write("\ufeff")
+            text_rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
+            csv.writer(response).writerows(csv_rows(text_rows))
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.write("\ufeff")
-        csv.writer(response).writerows(csv_rows(coverage_csv_rows(coverage)))
         return response
 
 
-def coverage_csv_rows(coverage: Coverage) -> list[list]:
+def coverage_rows(coverage: Coverage) -> list[list]:
     """A header, then the rows of the page's table: villages for a district, else child regions
     followed by the region's total."""
     if coverage.child_model is Village:
@@ -123,7 +144,7 @@ def coverage_csv_rows(coverage: Coverage) -> list[list]:
             _("Active KIMs"),
             capfirst(Kim._meta.verbose_name_plural),
         ]
-        return [header] + [
+        return [[str(cell) for cell in header]] + [
             [
                 village.code,
                 village.name,
@@ -148,13 +169,13 @@ def coverage_csv_rows(coverage: Coverage) -> list[list]:
         _("District-level KIMs"),
         _("All KIMs"),
     ]
-    return [header] + [
+    return [[str(cell) for cell in header]] + [
         [
             row.code,
             row.name,
             row.villages,
             row.covered,
-            "" if row.percent is None else str(row.percent),
+            row.percent,
             *row.status_counts,
             row.district_kims,
             row.kim_total,

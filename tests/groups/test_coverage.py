@@ -379,3 +379,32 @@ def test_coverage_pages_use_a_constant_number_of_queries(
     KimFactory.create_batch(5, village=VillageFactory(district=district))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(address).status_code == 200
+
+
+def test_xlsx_opens_in_any_locale_with_numbers_as_numbers(client, muba):
+    from openpyxl import load_workbook
+
+    page = client.get(url("groups:coverage")).content.decode()
+    assert 'href="/kim/cakupan/unduh.xlsx"' in page and 'href="/kim/cakupan/unduh.csv"' in page
+
+    response = client.get(url("groups:coverage-xlsx"))
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="cakupan-kim-16.06.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows[0]) == 12 and rows[0][4] == "Cakupan (%)"
+    # Numbers are cells of type number, so Excel in Indonesian shows "42,9" and can sum them.
+    assert rows[-1][:5] == ("16.06", "Kabupaten Musi Banyuasin", 7, 3, 42.9)
+
+    district = client.get(url("groups:coverage-region-xlsx", "16.06.01"))
+    assert 'filename="cakupan-kim-16.06.01.xlsx"' in district["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(district.content)).active.iter_rows(values_only=True))
+    assert rows[2] == (
+        "16.06.01.1001",
+        "Kayu Ara",
+        "Desa",
+        2,
+        "KIM Kayu Ara Maju; KIM Kayu Ara Muda",
+    )
