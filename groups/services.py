@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from groups import permissions
 from groups.models import CONTACT_FIELDS, Kim, KimStatusChange, Membership
-from groups.tasks import join_request_notify_managers
+from groups.tasks import join_request_notify_managers, membership_decision_notify
 from kim_portal.uploads import image_to_webp
 
 # Which status may follow which. Dissolving is always possible; a dissolved KIM stays so.
@@ -128,6 +128,15 @@ def _decided(membership: Membership, actor: User, status: str) -> None:
     membership.decided_at = timezone.now()
 
 
+def _lock(membership: Membership) -> None:
+    """Wait until no other transaction is changing this row, then see it as it is now: of two
+    managers deciding one request at once, the second is told it was already decided instead
+    of silently overwriting the first."""
+    current = Membership.objects.select_for_update().get(pk=membership.pk)
+    for field in ("status", "role", "term_start", "term_end", "decided_by_id", "decided_at"):
+        setattr(membership, field, getattr(current, field))
+
+
 def _save(membership: Membership, fields: list[str]) -> Membership:
     membership.full_clean()
     try:
@@ -158,6 +167,7 @@ def membership_request(*, kim: Kim, user: User, message: str = "") -> Membership
 
 def _answer_request(membership: Membership, actor: User, status: str) -> None:
     _require(permissions.can_manage_kim(actor, membership.kim))
+    _lock(membership)
     if membership.status != Membership.Status.PENDING:
         raise ValidationError(_("This request was already decided."), code="not_pending")
     _decided(membership, actor, status)
@@ -169,20 +179,29 @@ def membership_accept(*, membership: Membership, actor: User) -> Membership:
     _answer_request(membership, actor, Membership.Status.ACTIVE)
     membership.role = Membership.Role.MEMBER
     membership.term_start = membership.term_start or timezone.localdate()
-    return _save(membership, ["status", "decided_by", "decided_at", "role", "term_start"])
+    _save(membership, ["status", "decided_by", "decided_at", "role", "term_start"])
+    _notify_decision(membership)
+    return membership
 
 
 @transaction.atomic
 def membership_decline(*, membership: Membership, actor: User) -> Membership:
     """A manager declines a request to join; the person may ask again later."""
     _answer_request(membership, actor, Membership.Status.DECLINED)
-    return _save(membership, ["status", "decided_by", "decided_at"])
+    _save(membership, ["status", "decided_by", "decided_at"])
+    _notify_decision(membership)
+    return membership
+
+
+def _notify_decision(membership: Membership) -> None:
+    transaction.on_commit(lambda: membership_decision_notify.enqueue(membership_id=membership.pk))
 
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
     """Give an active member another role. A KIM has at most one active chair."""
     _require(permissions.can_manage_kim(actor, membership.kim))
+    _lock(membership)
     if membership.status != Membership.Status.ACTIVE:
         raise ValidationError(_("Only active members can hold a role."), code="not_active")
     if (
@@ -203,6 +222,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> Membership:
     _require(permissions.can_manage_kim(actor, membership.kim))
+    _lock(membership)
     if membership.status != Membership.Status.ACTIVE:
         raise ValidationError(_("Only active members can be removed."), code="not_active")
     _decided(membership, actor, Membership.Status.REMOVED)
@@ -213,6 +233,7 @@ def membership_remove(*, membership: Membership, actor: User) -> Membership:
 @transaction.atomic
 def membership_leave(*, membership: Membership, user: User) -> Membership:
     """A member leaves, or withdraws a request to join."""
+    _lock(membership)
     if membership.user_id != user.pk or membership.status not in (
         Membership.Status.ACTIVE,
         Membership.Status.PENDING,

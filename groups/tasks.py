@@ -28,3 +28,29 @@ def join_request_notify_managers(*, membership_id: int) -> int:
     rendered = mail_render(template="groups/email/join_request", context=context)
     mail_queue(to=recipients, subject=rendered.subject, body=rendered.body)
     return len(recipients)
+
+
+@task()
+def membership_decision_notify(*, membership_id: int) -> bool:
+    """Email a person whose request to join was accepted or declined; False when there is
+    no one to tell (no account, or the decision was changed since)."""
+    from groups.models import Membership
+
+    membership = Membership.objects.select_related("kim", "user").filter(pk=membership_id).first()
+    decided = (Membership.Status.ACTIVE, Membership.Status.DECLINED)
+    if membership is None or membership.user is None or membership.status not in decided:
+        return False
+    context = {
+        "membership": membership,
+        "accepted": membership.status == Membership.Status.ACTIVE,
+        "kim_url": settings.PORTAL_BASE_URL + membership.kim.get_absolute_url(),
+        "dashboard_url": settings.PORTAL_BASE_URL + reverse("accounts:dashboard"),
+    }
+    rendered = mail_render(template="groups/email/membership_decided", context=context)
+    mail_queue(
+        to=membership.user.email,
+        subject=rendered.subject,
+        body=rendered.body,
+        key=f"membership-decided-{membership.pk}-{membership.status}",
+    )
+    return True

@@ -167,3 +167,93 @@ def test_managers_edit_the_profile_but_not_registry_fields(kim, chair, member):
 
     with pytest.raises(PermissionDenied):
         kim_update_profile(kim=kim, actor=member, data={"description": "Bukan urusan saya."})
+
+
+def test_of_two_managers_deciding_one_request_the_second_is_told_it_was_decided(
+    kim, chair, resident
+):
+    secretary = MembershipFactory(kim=kim, role=Membership.Role.SECRETARY).user
+    membership_request(kim=kim, user=resident)
+    # Both managers opened the page before either decided: each holds the row as "pending".
+    seen_by_chair = kim.memberships.get(user=resident)
+    seen_by_secretary = kim.memberships.get(user=resident)
+
+    membership_accept(membership=seen_by_chair, actor=chair)
+    with pytest.raises(ValidationError, match="sudah diputuskan"):
+        membership_decline(membership=seen_by_secretary, actor=secretary)
+
+    decided = kim.memberships.get(user=resident)
+    assert (decided.status, decided.decided_by) == (Membership.Status.ACTIVE, chair)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_waits_for_one_still_being_made_on_the_same_request(kim, chair, resident):
+    """Two real database connections: the decline waits on the row the accept holds, then
+    reads it as decided, instead of both committing and the later one silently winning."""
+    import threading
+
+    from django.db import connection, transaction
+
+    secretary = MembershipFactory(kim=kim, role=Membership.Role.SECRETARY).user
+    membership_request(kim=kim, user=resident)
+    pk = kim.memberships.get(user=resident).pk
+    accept_holding, decline_started, results = threading.Event(), threading.Event(), {}
+
+    def accept_and_hold():
+        try:
+            with transaction.atomic():
+                membership_accept(membership=Membership.objects.get(pk=pk), actor=chair)
+                accept_holding.set()
+                decline_started.wait(10)
+                # Give the decline time to reach the lock; it must wait, whatever the timing.
+                threading.Event().wait(0.5)
+        finally:
+            connection.close()
+
+    def decline():
+        try:
+            stale = Membership.objects.get(pk=pk)
+            decline_started.set()
+            membership_decline(membership=stale, actor=secretary)
+            results["decline"] = "done"
+        except ValidationError as error:
+            results["decline"] = error.messages[0]
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=accept_and_hold)
+    first.start()
+    assert accept_holding.wait(10)
+    second = threading.Thread(target=decline)
+    second.start()
+    first.join(20)
+    second.join(20)
+
+    assert results["decline"] == "Permintaan ini sudah diputuskan."
+    assert Membership.objects.get(pk=pk).status == Membership.Status.ACTIVE
+
+
+@pytest.mark.parametrize(
+    "decide, subject, says",
+    [
+        (membership_accept, "Anda kini anggota KIM Bailangu Informatif", "/dasbor/"),
+        (
+            membership_decline,
+            "Permintaan Anda untuk bergabung dengan KIM Bailangu Informatif ditolak",
+            "/kim/kim-bailangu-informatif/",
+        ),
+    ],
+)
+def test_the_person_is_emailed_when_their_request_is_decided(
+    kim, chair, resident, django_capture_on_commit_callbacks, decide, subject, says
+):
+    membership = membership_request(kim=kim, user=resident)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(membership=membership, actor=chair)
+
+    [email] = mail.outbox
+    assert email.to == [resident.email]
+    assert email.subject == subject
+    assert "Siti Rahmawati" in email.body and says in email.body
