@@ -11,7 +11,8 @@ Before any worker starts, the portal's settings are loaded once, here in the mas
 production setting the portal refuses (``kim_portal/startup.py``: no ``DATABASE_URL``, no or a
 loopback ``PORTAL_BASE_URL``, a weak ``DJANGO_SECRET_KEY``) stops gunicorn with its one line
 instead of a restart loop of failing workers. So does a per-process cache (no ``CACHE_URL``)
-with more than one worker.
+with more than one worker, and, when gunicorn starts, an outside service the settings name that
+does not answer (``kim_portal/services_check.py``, e.g. a Redis cache that is not reachable).
 """
 
 import os
@@ -52,6 +53,14 @@ def _refuse_unfit_production(worker_count: int) -> None:
 
 # While gunicorn reads this file nothing has been logged yet: a refusal is the only line.
 _refuse_unfit_production(_final_worker_count())
+
+# The outside services, when gunicorn starts (the first time the master reads this file, so
+# before gunicorn's own "Starting" line): a reload (HUP), which reads it again while Redis is
+# perhaps restarting, must not stop a portal that is serving.
+if "kim_portal.services_check" not in sys.modules:
+    from kim_portal.services_check import check_services
+
+    check_services()
 
 
 def on_starting(server):

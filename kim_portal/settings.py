@@ -122,8 +122,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache --------------------------------------------------------------------------------
+# --- Cache and sessions -------------------------------------------------------------------
+# Production: Redis (CACHE_URL=redis://...), shared by every gunicorn worker on every machine and
+# by the task worker; kim_portal/services_check.py refuses to start when it does not answer.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kim-portal")}
+# Sessions are read from the shared cache and written through to PostgreSQL: a request costs no
+# session query, a logout ends the session for every process at once, and a Redis restart (or an
+# eviction) logs nobody out. Safe only when every process serving pages sees the same cache,
+# which production enforces (kim_portal/startup.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

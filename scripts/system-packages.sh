@@ -7,7 +7,8 @@
 #   scripts/system-packages.sh run     msgfmt (compiles the translation catalogues)
 #   scripts/system-packages.sh test    + Chromium, a font and libatomic1 (Playwright's Node.js)
 #                                      for the browser tests, poppler's pdftotext/pdftoppm for the
-#                                      PDF tests, nginx to check deploy/nginx with nginx -t
+#                                      PDF tests, nginx to check deploy/nginx with nginx -t,
+#                                      redis-server (tests start their own on a free port)
 #   scripts/system-packages.sh bench   + wrk for the load test
 set -euo pipefail
 
@@ -27,6 +28,7 @@ case $purpose in
       "poppler-utils pdftotext"
       "poppler-utils pdftoppm"
       "nginx /usr/sbin/nginx"
+      "redis-server /usr/bin/redis-server"
     )
     [ "$purpose" = bench ] && needs+=("wrk wrk")
     ;;

@@ -4,6 +4,7 @@ from django.test import Client
 
 from accounts.services import user_make_staff
 from tests.factories import UserFactory
+from tests.servers import collected_static, redis_server  # noqa: F401 (fixtures for all tests)
 
 PASSWORD = "Rahasia-Sekali-123"
 

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from kim_portal.services_check import check_services
 from kim_portal.worker import ResilientWorker, worker_sessions_named
 
 
@@ -41,6 +42,7 @@ class Command(DbWorkerCommand):
         reclaim_after,
         **options,
     ):
+        check_services()
         self.configure_logging(verbosity)
         if reclaim_after <= 0:
             raise CommandError("--reclaim-after must be more than 0 seconds")
