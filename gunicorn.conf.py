@@ -12,7 +12,8 @@ production setting the portal refuses (``kim_portal/startup.py``: no ``DATABASE_
 loopback ``PORTAL_BASE_URL``, a weak ``DJANGO_SECRET_KEY``) stops gunicorn with its one line
 instead of a restart loop of failing workers. So does a per-process cache (no ``CACHE_URL``)
 with more than one worker, and, when gunicorn starts, an outside service the settings name that
-does not answer (``kim_portal/services_check.py``, e.g. a Redis cache that is not reachable).
+does not answer (``kim_portal/services_check.py``, e.g. a Redis cache that is not reachable, a
+bucket of media on object storage that does not exist).
 """
 
 import os

@@ -8,6 +8,10 @@ An archive is one gzip-compressed tar file:
   ``<app_label>.<Model>.<field>``;
 - ``manifest.json``: the SHA-256 and size of each of them, written last.
 
+With media on object storage (``kim_portal.object_storage``) the files are not on this machine:
+the archive then holds the database only, and ``backup`` and ``restore`` say so. The buckets are
+backed up where they live (the provider's versioning or replication, or a copy of the bucket).
+
 The PostgreSQL client programs must not be older than the server; the embedded server's own
 programs come with the pgserver package.
 """
@@ -32,6 +36,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import FileField
 from django.utils import timezone
+
+from kim_portal.files import PrivateFileField, PrivateImageField
 
 ARCHIVE_FORMAT = "kim-portal-backup"
 ARCHIVE_VERSION = 1
@@ -123,9 +129,29 @@ def file_stores() -> list[FileStore]:
             consider(storages[alias], alias)
     for model in sorted(apps.get_models(), key=lambda model: model._meta.label):
         for model_field in model._meta.get_fields():
-            if isinstance(model_field, FileField):
+            # A placed field's files are in the aliases' storages, wherever its row says.
+            placed = isinstance(model_field, (PrivateFileField, PrivateImageField))
+            if isinstance(model_field, FileField) and not placed:
                 consider(model_field.storage, f"{model._meta.label}.{model_field.name}")
     return [FileStore(key=key, location=location) for location, key in found.items()]
+
+
+def object_storage_notice(*, restoring: bool = False) -> str:
+    """A line naming what a backup or restore leaves out when media live in buckets, else ""."""
+    buckets = [
+        storages[alias].bucket_name
+        for alias in settings.STORAGES
+        if alias != "staticfiles" and hasattr(storages[alias], "bucket_name")
+    ]
+    if not buckets:
+        return ""
+    where = "Media are on object storage (buckets " + ", ".join(buckets) + "): "
+    if restoring:
+        return where + "only the database was restored; the buckets keep their own files."
+    return (
+        where + "this archive holds the database only; back the buckets up where they live "
+        "(versioning, replication or a copy of each bucket)."
+    )
 
 
 def _store_files(store: FileStore, stores: list[FileStore]) -> list[tuple[Path, str]]:
@@ -291,6 +317,8 @@ def backup_create(*, path: Path) -> BackupSummary:
     summary = BackupSummary(path=path, size=0)
     if dump_client.warning:
         summary.warnings.append(dump_client.warning)
+    if notice := object_storage_notice():
+        summary.warnings.append(notice)
     connection = connections[DEFAULT_DB_ALIAS]
     manifest = {
         "format": ARCHIVE_FORMAT,
@@ -502,6 +530,8 @@ def backup_restore(*, archive: Path, replace: bool = False) -> RestoreSummary:
         summary = RestoreSummary(created_at=manifest["created_at"])
         if restore_client.warning:
             summary.warnings.append(restore_client.warning)
+        if notice := object_storage_notice(restoring=True):
+            summary.warnings.append(notice)
         dump = unpacked / DUMP_NAME
         connections[DEFAULT_DB_ALIAS].close()
         # One transaction: if anything fails, the database is as it was. With --replace,

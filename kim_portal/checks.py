@@ -1,14 +1,15 @@
 """``manage.py check --deploy``: the production refusals of ``kim_portal.startup`` as system
 checks. They report even what ``PORTAL_ALLOW_UNFIT_FOR_PRODUCTION`` lets a test process start
 with, and a per-process cache at any worker count: production always runs the task worker
-(``manage.py task_worker``) beside the web server, so there are two processes at least."""
+(``manage.py task_worker``) beside the web server, so there are two processes at least. With
+media on object storage it also asks whether both buckets answer (``kim_portal.services_check``)."""
 
 import os
 
 from django.conf import settings
 from django.core.checks import Error
 
-from kim_portal import startup
+from kim_portal import services_check, startup
 
 
 def production_settings(app_configs, **kwargs) -> list[Error]:
@@ -28,4 +29,6 @@ def production_settings(app_configs, **kwargs) -> list[Error]:
                 id="kim_portal.E003",
             )
         )
+    if problem := services_check.object_storage_problem():
+        errors.append(Error(problem, id="kim_portal.E004"))
     return errors

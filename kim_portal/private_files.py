@@ -2,9 +2,16 @@
 
 A private file's address names its kind, its row, its field and its stored (random) file name:
 ``/berkas/<kind>/<pk>/<field>/<name>``. Whoever may not see the thing the file belongs to gets
-404, like the thing itself. With ``PORTAL_PRIVATE_FILES_ACCEL_PREFIX`` set (production behind
-nginx) the answer is an empty response whose ``X-Accel-Redirect`` header names the file under
-that internal location and nginx sends the bytes; without it Django streams the file.
+404, like the thing itself. Whoever may see it gets the file, one of three ways:
+
+- media on object storage (``kim_portal.object_storage``): a redirect, never cached, to a
+  presigned URL of the private bucket that works for ``PORTAL_PRIVATE_FILES_URL_SECONDS``; the
+  object store sends the bytes with the type and file name set below (why not streaming: see
+  that module);
+- on local disk with ``PORTAL_PRIVATE_FILES_ACCEL_PREFIX`` set (production behind nginx): an
+  empty response whose ``X-Accel-Redirect`` header names the file under that internal location,
+  and nginx sends the bytes;
+- otherwise Django streams the file.
 """
 
 import mimetypes
@@ -14,7 +21,7 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
@@ -110,8 +117,9 @@ def content_type_for(name: str) -> str:
 
 
 def file_response(fieldfile, *, download_name: str = "") -> HttpResponse:
-    """The file of ``fieldfile``: through nginx's internal location when the accel prefix is
-    set, else streamed. Images show inline, everything else downloads; never sniffed."""
+    """The file of ``fieldfile``: a presigned redirect on object storage, through nginx's
+    internal location when the accel prefix is set, else streamed. Images show inline,
+    everything else downloads; never sniffed."""
     storage, name = fieldfile.storage, fieldfile.name
     if not name or not storage.exists(name):
         raise Http404
@@ -119,6 +127,17 @@ def file_response(fieldfile, *, download_name: str = "") -> HttpResponse:
     attachment = content_type not in INLINE_TYPES
     filename = download_name or PurePosixPath(name).name
     prefix = settings.PORTAL_PRIVATE_FILES_ACCEL_PREFIX
+    if hasattr(storage, "download_url"):
+        response = HttpResponseRedirect(
+            storage.download_url(
+                name,
+                content_type=content_type,
+                content_disposition=content_disposition_header(attachment, filename),
+            )
+        )
+        # The address works for one person for a minute: no cache may keep or share it.
+        response["Cache-Control"] = "private, no-store"
+        return response
     if prefix:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)

@@ -7,7 +7,8 @@ which systemd does not restart). ``gunicorn.conf.py`` calls ``check_services`` i
 before any worker starts, and ``manage.py task_worker`` before its first task.
 
 Each check returns a problem (one line) or None, and asks only about a service the settings use:
-with the default local-memory cache there is no Redis to ask, so a laptop without Redis starts.
+with the default local-memory cache there is no Redis to ask, so a laptop without Redis starts;
+with media on the local disk there are no buckets to ask.
 """
 
 from urllib.parse import urlsplit
@@ -32,6 +33,10 @@ def _without_password(location: str) -> str:
     return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())
+
+
 def redis_problem() -> str | None:
     """A Redis cache (``CACHE_URL=redis://...``) that does not answer PING."""
     cache = settings.CACHES["default"]
@@ -51,7 +56,7 @@ def redis_problem() -> str | None:
         try:
             client.ping()
         except redis.RedisError as exc:
-            reason = " ".join(str(exc).split()) or type(exc).__name__
+            reason = _one_line(exc) or type(exc).__name__
             return (
                 f"CACHE_URL={_without_password(location)} is not reachable: {reason}; start "
                 "Redis there or correct CACHE_URL (sessions, rate limits and cached pages are "
@@ -62,7 +67,48 @@ def redis_problem() -> str | None:
     return None
 
 
-CHECKS = (redis_problem,)
+def object_storage_problem() -> str | None:
+    """With media on object storage: both buckets exist and answer to the portal's keys."""
+    if not settings.PORTAL_S3_PUBLIC_BUCKET:
+        return None
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+    from django.core.files.storage import storages
+
+    for variable, alias in (
+        ("PORTAL_S3_PUBLIC_BUCKET", "default"),
+        ("PORTAL_S3_PRIVATE_BUCKET", "private"),
+    ):
+        storage = storages[alias]
+        bucket = storage.bucket_name
+        where = storage.endpoint_url or "AWS S3"
+        try:
+            storage.connection.meta.client.head_bucket(Bucket=bucket)
+        except ClientError as err:
+            status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status == 404:
+                return f"{variable}={bucket}: there is no such bucket at {where}; create it first"
+            if status in (401, 403):
+                return (
+                    f"{variable}={bucket}: {where} refuses the portal's keys "
+                    f"(PORTAL_S3_ACCESS_KEY_ID, PORTAL_S3_SECRET_ACCESS_KEY): {_one_line(err)}"
+                )
+            return f"{variable}={bucket}: {where} answers {_one_line(err)}"
+        except NoCredentialsError:
+            return (
+                "PORTAL_S3_ACCESS_KEY_ID and PORTAL_S3_SECRET_ACCESS_KEY are not set and boto3 "
+                "found no other credentials (an instance role, ~/.aws)"
+            )
+        except BotoCoreError as err:
+            if storage.endpoint_url:
+                return f"PORTAL_S3_ENDPOINT_URL={where} does not answer: {_one_line(err)}"
+            return (
+                "AWS S3 does not answer (PORTAL_S3_ENDPOINT_URL is empty, PORTAL_S3_REGION="
+                f"{storage.region_name or ''}): {_one_line(err)}"
+            )
+    return None
+
+
+CHECKS = (redis_problem, object_storage_problem)
 
 
 def check_services() -> None:

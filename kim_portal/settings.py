@@ -219,6 +219,37 @@ STORAGES = {
         )
     },
 }
+# Media on S3-compatible object storage (kim_portal/object_storage.py): both buckets set switch
+# the two storages above to buckets; neither keeps the local disk.
+PORTAL_S3_PUBLIC_BUCKET = env.str("PORTAL_S3_PUBLIC_BUCKET", default="")
+PORTAL_S3_PRIVATE_BUCKET = env.str("PORTAL_S3_PRIVATE_BUCKET", default="")
+# Seconds a presigned link to a private file works (once the permission check has passed).
+PORTAL_PRIVATE_FILES_URL_SECONDS = env.int("PORTAL_PRIVATE_FILES_URL_SECONDS", default=60)
+_s3_public_url = env.str("PORTAL_S3_PUBLIC_URL", default="").rstrip("/")
+if problem := startup.object_storage_problem(
+    public_bucket=PORTAL_S3_PUBLIC_BUCKET,
+    private_bucket=PORTAL_S3_PRIVATE_BUCKET,
+    public_url=_s3_public_url,
+):
+    startup.refuse_to_start(problem)
+OBJECT_STORAGE_ORIGINS = []
+if PORTAL_S3_PUBLIC_BUCKET:
+    from kim_portal import object_storage
+
+    _buckets = object_storage.storages_config(
+        public_bucket=PORTAL_S3_PUBLIC_BUCKET,
+        private_bucket=PORTAL_S3_PRIVATE_BUCKET,
+        endpoint_url=env.str("PORTAL_S3_ENDPOINT_URL", default=""),
+        region=env.str("PORTAL_S3_REGION", default=""),
+        access_key_id=env.str("PORTAL_S3_ACCESS_KEY_ID", default=""),
+        secret_access_key=env.str("PORTAL_S3_SECRET_ACCESS_KEY", default=""),
+        public_url=_s3_public_url,
+        url_seconds=PORTAL_PRIVATE_FILES_URL_SECONDS,
+    )
+    STORAGES.update(_buckets)
+    # Pages show public renditions from the public bucket and drafts' photos by a redirect to
+    # the private one.
+    OBJECT_STORAGE_ORIGINS = object_storage.storage_origins(_buckets)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
@@ -267,14 +298,15 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): every script, style, font and image comes from the
 # portal's own origin (all are vendored in static/), so no inline <script>, no on...= handler,
 # no javascript: link and no inline <style> or style="..." runs, whoever managed to inject it.
-# Images also allow data: (Bootstrap's CSS draws its icons as data: SVGs). To allow another
-# origin, add it to the one directive that needs it (e.g. "img-src") and say why.
+# Images also allow data: (Bootstrap's CSS draws its icons as data: SVGs) and, with media on
+# object storage, the buckets' origins. To allow another origin, add it to the one directive
+# that needs it (e.g. "img-src") and say why.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *OBJECT_STORAGE_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -12,6 +12,12 @@ standard error naming the variable, when:
   more than one worker (``gunicorn.conf.py``): rate limits and the news version would differ
   from one worker to the next.
 
+Whatever ``DJANGO_DEBUG`` says, every process refuses media on object storage configured by
+half: one of ``PORTAL_S3_PUBLIC_BUCKET`` and ``PORTAL_S3_PRIVATE_BUCKET`` without the other, the
+same bucket for both (private files would be public), or a ``PORTAL_S3_PUBLIC_URL`` that is not
+an absolute address. A bucket that does not exist or an endpoint that does not answer is found
+by ``kim_portal.services_check`` when gunicorn or the task worker starts.
+
 The settings module and ``gunicorn.conf.py`` call these functions before Django is set up, so
 this module imports nothing from Django. ``manage.py check --deploy`` reports the same things
 as system checks (``kim_portal.checks``).
@@ -124,4 +130,30 @@ def cache_problem(*, backend: str, workers: int) -> str | None:
             "CACHE_URL=dbcache://kim_portal_cache (then manage.py createcachetable), "
             "or run one worker (WEB_CONCURRENCY=1)"
         )
+    return None
+
+
+def object_storage_problem(
+    *, public_bucket: str, private_bucket: str, public_url: str
+) -> str | None:
+    """The buckets and the public address as read from the environment ("" when unset)."""
+    if bool(public_bucket) != bool(private_bucket):
+        missing = "PORTAL_S3_PRIVATE_BUCKET" if public_bucket else "PORTAL_S3_PUBLIC_BUCKET"
+        given = "PORTAL_S3_PUBLIC_BUCKET" if public_bucket else "PORTAL_S3_PRIVATE_BUCKET"
+        return (
+            f"{missing} is not set while {given} is; media on object storage need both buckets "
+            "(public files and private files), or neither for the local disk"
+        )
+    if public_bucket and public_bucket == private_bucket:
+        return (
+            f"PORTAL_S3_PUBLIC_BUCKET and PORTAL_S3_PRIVATE_BUCKET are both {public_bucket}; "
+            "private files need a bucket of their own that nobody reads without a signature"
+        )
+    if public_bucket and public_url:
+        parts = urlsplit(public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            return (
+                f"PORTAL_S3_PUBLIC_URL={public_url} is not an absolute address; use e.g. "
+                "PORTAL_S3_PUBLIC_URL=https://media.kim.example.go.id"
+            )
     return None

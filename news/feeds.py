@@ -8,6 +8,7 @@ import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
@@ -18,6 +19,20 @@ from groups.models import Kim
 from news.selectors import post_list_for_feed
 from regions.models import District
 from regions.selectors import region_display_name, region_find_in_area
+
+# A stored name never gets other content (names are random and files are never rewritten).
+SIZE_CACHE_SECONDS = 30 * 24 * 3600
+
+
+def file_size(fieldfile) -> int:
+    """The size in bytes of a stored file, kept in the cache: on object storage each size is a
+    request to the store, and a feed has 30 of them."""
+    key = f"file-size:{fieldfile.storage.__class__.__name__}:{fieldfile.name}"
+    size = cache.get(key)
+    if size is None:
+        size = fieldfile.size
+        cache.set(key, size, SIZE_CACHE_SECONDS)
+    return size
 
 
 class LatestPostsFeed(Feed):
@@ -82,7 +97,7 @@ class LatestPostsFeed(Feed):
         if not rendition:
             return []
         try:
-            length = rendition.size
+            length = file_size(rendition)
         except OSError:
             return []
         url = self.request.build_absolute_uri(rendition.url)

@@ -4,7 +4,11 @@ from django.test import Client
 
 from accounts.services import user_make_staff
 from tests.factories import UserFactory
-from tests.servers import collected_static, redis_server  # noqa: F401 (fixtures for all tests)
+from tests.servers import (  # noqa: F401 (fixtures for all tests)
+    collected_static,
+    redis_server,
+    s3_server,
+)
 
 PASSWORD = "Rahasia-Sekali-123"
 

@@ -1,7 +1,10 @@
 """Real server processes for tests that go through a socket: a free port, gunicorn with
-production settings started, awaited and stopped, and a Redis server of the tests' own."""
+production settings started, awaited and stopped, a Redis server of the tests' own, and an
+S3-compatible server (moto)."""
 
+import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -84,6 +87,42 @@ def redis_server(tmp_path_factory):
         server.wait(timeout=10)
 
 
+def _wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
+    for _attempt in range(240):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert process.poll() is None, f"{what} stopped"
+            time.sleep(0.25)
+    raise AssertionError(f"{what} did not listen on port {port}")
+
+
+# moto takes any key pair; these stand for the portal's own.
+S3_ACCESS_KEY_ID = "kim-test-access-key"
+S3_SECRET_ACCESS_KEY = "kim-test-secret-key"
+S3_REGION = "ap-southeast-3"
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3-compatible server (moto in server mode, its own process) on a free port for the
+    whole test session; yields its endpoint URL, e.g. ``http://127.0.0.1:41234``. Make
+    buckets in it with ``s3_buckets_create``."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, server, "moto_server")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory):
     """``DJANGO_STATIC_ROOT`` for production processes: the static files collected once (the
@@ -107,3 +146,54 @@ def collected_static(tmp_path_factory):
         timeout=300,
     )
     return root
+
+
+def s3_client(endpoint_url: str):
+    """A boto3 client of the test server, with the keys the portal is given."""
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=S3_REGION,
+        aws_access_key_id=S3_ACCESS_KEY_ID,
+        aws_secret_access_key=S3_SECRET_ACCESS_KEY,
+    )
+
+
+def s3_buckets_create(endpoint_url: str) -> dict[str, str]:
+    """Two new buckets as an operator sets them up: a public one anyone may read (a bucket
+    policy) and a private one nobody reads without a signature. Returns the portal's
+    ``PORTAL_S3_*`` environment variables for them (the environment of a production process,
+    or ``use_buckets`` in tests/kim_portal/test_s3_storage.py)."""
+    client = s3_client(endpoint_url)
+    token = secrets.token_hex(4)
+    public, private = f"kim-public-{token}", f"kim-private-{token}"
+    for bucket in (public, private):
+        client.create_bucket(
+            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
+        )
+    client.put_bucket_policy(
+        Bucket=public,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{public}/*",
+                    }
+                ],
+            }
+        ),
+    )
+    return {
+        "PORTAL_S3_ENDPOINT_URL": endpoint_url,
+        "PORTAL_S3_REGION": S3_REGION,
+        "PORTAL_S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
+        "PORTAL_S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY,
+        "PORTAL_S3_PUBLIC_BUCKET": public,
+        "PORTAL_S3_PRIVATE_BUCKET": private,
+    }

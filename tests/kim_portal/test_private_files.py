@@ -18,17 +18,12 @@ from PIL import Image
 
 from aspirations.models import Category, Submission
 from aspirations.services import submission_answer, submission_create
-from groups.models import Membership
 from news.models import Category as NewsCategory
 from news.models import Post, PostPhoto
 from news.services import photo_add, post_create, post_publish, post_submit, post_unpublish
 from tests.factories import (
-    DistrictFactory,
     KimFactory,
-    MembershipFactory,
     PostFactory,
-    UserFactory,
-    VillageFactory,
 )
 from tests.groups.test_admin import form_data
 from tests.trainings.factories import RegistrationFactory, TrainingFactory
@@ -70,30 +65,6 @@ def in_private_storage_only(fieldfile) -> bool:
     return (private_root() / fieldfile.name).is_file() and not (
         media_root() / fieldfile.name
     ).exists()
-
-
-@pytest.fixture
-def people(staff_user):
-    """One person per role around the KIM of the village Bailangu (district Sekayu)."""
-    district = DistrictFactory(name="Sekayu")
-    village = VillageFactory(name="Bailangu", district=district)
-    kim = KimFactory(name="KIM Bailangu", village=village)
-    district_kim = KimFactory(name="KIM Kecamatan Sekayu", village=None, district=district)
-    other_kim = KimFactory(name="KIM Sungai Lilin")
-    users = {
-        "anonymous": None,
-        "resident": UserFactory(),
-        "other_kim_member": MembershipFactory(kim=other_kim, role=Membership.Role.CHAIR).user,
-        "kim_member": MembershipFactory(kim=kim).user,
-        "author": MembershipFactory(kim=kim).user,
-        "kim_manager": MembershipFactory(kim=kim, role=Membership.Role.CHAIR).user,
-        "district_manager": MembershipFactory(
-            kim=district_kim, role=Membership.Role.SECRETARY
-        ).user,
-        "participant": UserFactory(),
-        "staff": staff_user,
-    }
-    return {"kim": kim, "village": village, "users": users}
 
 
 def draft_post(people, status=Post.Status.DRAFT):
