@@ -4,7 +4,6 @@ private files reach only the roles the matrix allows, by a presigned redirect; p
 refuses a half or unusable configuration in one line; pages ask the store for nothing."""
 
 import io
-import subprocess
 import sys
 import urllib.error
 import urllib.request
