@@ -17,7 +17,9 @@ request each, and a 25 MB training material going to a phone on a village connec
 a worker for minutes; a few such downloads would stop the site. The object store sends the bytes
 instead. The permission check still runs on every request, whoever is refused gets the same 404
 as before and never an object-store address, and a link copied out of the browser stops working
-once its lifetime is over.
+once its lifetime is over. (The store's answer carries no ``X-Content-Type-Options``: the type
+is the portal's own, checked at upload, everything but an image is an attachment, and the
+store's origin holds none of the portal's cookies.)
 """
 
 from functools import cached_property

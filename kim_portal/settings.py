@@ -230,6 +230,7 @@ if problem := startup.object_storage_problem(
     public_bucket=PORTAL_S3_PUBLIC_BUCKET,
     private_bucket=PORTAL_S3_PRIVATE_BUCKET,
     public_url=_s3_public_url,
+    url_seconds=PORTAL_PRIVATE_FILES_URL_SECONDS,
 ):
     startup.refuse_to_start(problem)
 OBJECT_STORAGE_ORIGINS = []

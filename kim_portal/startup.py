@@ -14,9 +14,10 @@ standard error naming the variable, when:
 
 Whatever ``DJANGO_DEBUG`` says, every process refuses media on object storage configured by
 half: one of ``PORTAL_S3_PUBLIC_BUCKET`` and ``PORTAL_S3_PRIVATE_BUCKET`` without the other, the
-same bucket for both (private files would be public), or a ``PORTAL_S3_PUBLIC_URL`` that is not
-an absolute address. A bucket that does not exist or an endpoint that does not answer is found
-by ``kim_portal.services_check`` when gunicorn or the task worker starts.
+same bucket for both (private files would be public), a ``PORTAL_S3_PUBLIC_URL`` that is not
+an absolute address, or a ``PORTAL_PRIVATE_FILES_URL_SECONDS`` outside 1 s to a week. A bucket
+that does not exist or an endpoint that does not answer is found by
+``kim_portal.services_check`` when gunicorn or the task worker starts.
 
 The settings module and ``gunicorn.conf.py`` call these functions before Django is set up, so
 this module imports nothing from Django. ``manage.py check --deploy`` reports the same things
@@ -134,7 +135,7 @@ def cache_problem(*, backend: str, workers: int) -> str | None:
 
 
 def object_storage_problem(
-    *, public_bucket: str, private_bucket: str, public_url: str
+    *, public_bucket: str, private_bucket: str, public_url: str, url_seconds: int = 60
 ) -> str | None:
     """The buckets and the public address as read from the environment ("" when unset)."""
     if bool(public_bucket) != bool(private_bucket):
@@ -148,6 +149,11 @@ def object_storage_problem(
         return (
             f"PORTAL_S3_PUBLIC_BUCKET and PORTAL_S3_PRIVATE_BUCKET are both {public_bucket}; "
             "private files need a bucket of their own that nobody reads without a signature"
+        )
+    if public_bucket and not 1 <= url_seconds <= 604800:
+        return (
+            f"PORTAL_PRIVATE_FILES_URL_SECONDS={url_seconds} is not between 1 and 604800 (a week, "
+            "the longest a presigned URL may work); e.g. PORTAL_PRIVATE_FILES_URL_SECONDS=60"
         )
     if public_bucket and public_url:
         parts = urlsplit(public_url)

@@ -4,6 +4,7 @@ private files reach only the roles the matrix allows, by a presigned redirect; p
 refuses a half or unusable configuration in one line; pages ask the store for nothing."""
 
 import io
+import json
 import sys
 import urllib.error
 import urllib.request
@@ -15,12 +16,14 @@ from django.core.files.storage import storages
 from django.core.management import call_command
 from django.urls import reverse
 
+from aspirations.services import submission_answer
+from groups.services import kim_update_profile
 from kim_portal import object_storage
 from news.models import Category as NewsCategory
 from news.models import Post
 from news.services import post_create, post_publish, post_submit
 from tests.factories import UserFactory
-from tests.kim_portal.test_private_files import KINDS, draft_post, file_for, jpeg
+from tests.kim_portal.test_private_files import KINDS, draft_post, file_for, jpeg, make_submission
 from tests.kim_portal.test_production_startup import (
     GUNICORN,
     assert_refused_in_one_line,
@@ -50,17 +53,10 @@ def s3_storages(env: dict[str, str], *, url_seconds: int = 60) -> dict[str, dict
 
 def use_buckets(settings, env: dict[str, str], *, url_seconds: int = 60) -> None:
     """Switch this test's settings to the buckets of ``env``, as the settings module does."""
-    config = s3_storages(env, url_seconds=url_seconds)
-    settings.STORAGES = {**settings.STORAGES, **config}
+    settings.STORAGES = {**settings.STORAGES, **s3_storages(env, url_seconds=url_seconds)}
     settings.PORTAL_S3_PUBLIC_BUCKET = env["PORTAL_S3_PUBLIC_BUCKET"]
     settings.PORTAL_S3_PRIVATE_BUCKET = env["PORTAL_S3_PRIVATE_BUCKET"]
     settings.PORTAL_PRIVATE_FILES_URL_SECONDS = url_seconds
-    policy = settings.CONTENT_SECURITY_POLICY
-    directives = {
-        **policy["DIRECTIVES"],
-        "img-src": [*policy["DIRECTIVES"]["img-src"], *object_storage.storage_origins(config)],
-    }
-    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
 
 
 @pytest.fixture
@@ -145,8 +141,53 @@ def test_a_members_photo_is_private_in_the_bucket_until_published_then_public(
     page = client.get(post.get_absolute_url())
     assert photo.image_960.url in page.content.decode()
     assert "/berkas/" not in page.content.decode()
-    img_src = next(part for part in page["Content-Security-Policy"].split(";") if "img-src" in part)
-    assert buckets["PORTAL_S3_ENDPOINT_URL"] in img_src
+
+
+def test_an_answered_public_aspirations_photo_moves_to_the_public_bucket_and_back(
+    client, people, buckets, django_capture_on_commit_callbacks
+):
+    submission = make_submission(people)
+    staff = people["users"]["staff"]
+    private_names = {submission.photo.name, submission.photo_480.name}
+    assert private_names == objects(buckets, "PORTAL_S3_PRIVATE_BUCKET")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_answer(submission=submission, actor=staff, answer="Sudah diperbaiki.")
+
+    submission.refresh_from_db()
+    public_names = {submission.photo.name, submission.photo_480.name}
+    assert submission.photo_public
+    assert public_names == objects(buckets, "PORTAL_S3_PUBLIC_BUCKET")
+    assert objects(buckets, "PORTAL_S3_PRIVATE_BUCKET") == set()
+    assert submission.photo.url in client.get(submission.get_absolute_url()).content.decode()
+    assert fetch(submission.photo.url)[0] == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_answer(
+            submission=submission, actor=staff, answer="Diperbarui.", keep_private=True
+        )
+
+    submission.refresh_from_db()
+    assert not submission.photo_public
+    assert objects(buckets, "PORTAL_S3_PUBLIC_BUCKET") == set()
+    assert {submission.photo.name, submission.photo_480.name} == objects(
+        buckets, "PORTAL_S3_PRIVATE_BUCKET"
+    )
+    assert client.get(submission.photo.url).status_code == 404
+
+
+def test_a_kim_logo_is_in_the_public_bucket_and_shown_from_it(client, people, buckets):
+    kim = people["kim"]
+
+    kim_update_profile(
+        kim=kim, actor=people["users"]["kim_manager"], data={}, logo=jpeg("logo-kim.jpg")
+    )
+
+    kim.refresh_from_db()
+    assert objects(buckets, "PORTAL_S3_PUBLIC_BUCKET") == {kim.logo.name}
+    assert kim.logo.url in client.get(kim.get_absolute_url()).content.decode()
+    status, body, headers = fetch(kim.logo.url)
+    assert (status, body[:4], headers["content-type"]) == (200, b"RIFF", "image/webp")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -274,6 +315,42 @@ def s3_production_env(s3_server, **changes: str | None) -> dict[str, str]:
     return production_env(**{**env, **changes}) if changes else env
 
 
+SHOW_SETTINGS = """
+import json
+from django.conf import settings
+from django.core.files.storage import storages
+print(json.dumps({
+    "backends": [settings.STORAGES[a]["BACKEND"] for a in ("default", "private")],
+    "buckets": [storages[a].bucket_name for a in ("default", "private")],
+    "img_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+    "public_url": storages["default"].url("berita/ab/foto.webp"),
+    "seconds": storages["private"].querystring_expire,
+}))
+"""
+
+
+def test_the_environment_alone_switches_the_storages_and_the_image_policy(s3_server):
+    env = s3_production_env(
+        s3_server,
+        PORTAL_S3_PUBLIC_URL="https://media.kim.example.go.id/",
+        PORTAL_PRIVATE_FILES_URL_SECONDS="30",
+    )
+
+    result = run([sys.executable, "manage.py", "shell", "-c", SHOW_SETTINGS], env)
+
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.splitlines()[-1])
+    assert shown["backends"] == [
+        "kim_portal.object_storage.PublicBucketStorage",
+        "kim_portal.object_storage.PrivateBucketStorage",
+    ]
+    assert shown["buckets"] == [env["PORTAL_S3_PUBLIC_BUCKET"], env["PORTAL_S3_PRIVATE_BUCKET"]]
+    # Public photos from the CDN address, private ones by a redirect to the store itself.
+    assert shown["img_src"] == ["'self'", "data:", "https://media.kim.example.go.id", s3_server]
+    assert shown["public_url"] == "https://media.kim.example.go.id/berita/ab/foto.webp"
+    assert shown["seconds"] == 30
+
+
 def test_gunicorn_refuses_a_missing_bucket_in_one_line(s3_server):
     env = s3_production_env(s3_server, PORTAL_S3_PRIVATE_BUCKET="kim-private-never-created")
 
@@ -300,8 +377,9 @@ def test_the_task_worker_refuses_an_object_store_that_does_not_answer(s3_server)
         ({"PORTAL_S3_PUBLIC_BUCKET": ""}, "PORTAL_S3_PUBLIC_BUCKET"),
         ({"PORTAL_S3_PRIVATE_BUCKET": "kim-media"}, "PORTAL_S3_PRIVATE_BUCKET"),
         ({"PORTAL_S3_PUBLIC_URL": "cdn.kim.example.go.id"}, "PORTAL_S3_PUBLIC_URL"),
+        ({"PORTAL_PRIVATE_FILES_URL_SECONDS": "0"}, "PORTAL_PRIVATE_FILES_URL_SECONDS"),
     ],
-    ids=["only-public", "only-private", "same-bucket", "public-url"],
+    ids=["only-public", "only-private", "same-bucket", "public-url", "no-lifetime"],
 )
 def test_every_process_refuses_media_on_object_storage_configured_by_half(changes, variable):
     env = production_env(
