@@ -12,7 +12,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import get_date_max
 
 from kim_portal.mail import mail_retry
-from kim_portal.models import OutgoingMail
+from kim_portal.models import DailyJobRun, OutgoingMail
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
@@ -165,3 +165,13 @@ def confirm_action(modeladmin, request, queryset, *, action, title, explanation,
             "button": button,
         },
     )
+
+
+@admin.register(DailyJobRun)
+class DailyJobRunAdmin(ReadOnlyModelAdmin):
+    """Which daily job the task worker queued on which day, and when it finished (an empty
+    "finished" a day later means it failed: see the worker's log, run ``manage.py <job>``)."""
+
+    list_display = ("day", "job", "queued_at", "finished_at")
+    list_filter = ("job",)
+    date_hierarchy = "day"

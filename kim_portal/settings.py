@@ -284,6 +284,8 @@ IMPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX]
 
 # --- Background tasks (django-tasks on PostgreSQL) ----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The task worker queues the daily jobs (kim_portal/schedule.py) from this hour, local time.
+PORTAL_DAILY_JOBS_HOUR = env.int("PORTAL_DAILY_JOBS_HOUR", default=6)
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

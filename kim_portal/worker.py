@@ -12,6 +12,8 @@ the same worker with three additions:
   worker is alive while a session of it is in ``pg_stat_activity``. A side thread keeps one
   session open (reconnecting after a restart) and, every so often, gives RUNNING tasks whose
   worker has no session any more back to READY: ``tasks_reclaim_abandoned``.
+- It queues the daily jobs once a day however many workers run (``kim_portal.schedule``): at
+  its start and then about once a minute.
 
 The guarantee is at-least-once: a worker killed after its task's side effect (an email sent)
 but before the result was recorded makes that task run again elsewhere.
@@ -31,6 +33,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from kim_portal.outage import DATABASE_DOWN_ERRORS
+from kim_portal.schedule import daily_jobs_start
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,8 @@ APPLICATION_NAME_PREFIX = "kim-task-worker "
 # PostgreSQL keeps the first 63 bytes of an application_name.
 APPLICATION_NAME_LENGTH = 63
 MAX_PAUSE = 30.0
+# How often a worker asks whether the day's jobs are due (seconds).
+SCHEDULE_EVERY = 60.0
 
 
 def worker_application_name(worker_id: str) -> str:
@@ -114,6 +119,7 @@ class Watchman(threading.Thread):
         self.stopped = threading.Event()
         self.up_since = None
         self.reclaimed_at = 0.0
+        self.scheduled_at = time.monotonic()
 
     def run(self):
         while not self.stopped.wait(self.interval):
@@ -126,6 +132,9 @@ class Watchman(threading.Thread):
                 if up_long_enough and now - self.reclaimed_at >= self.reclaim_after / 2:
                     tasks_reclaim_abandoned(started_before=timedelta(seconds=self.reclaim_after))
                     self.reclaimed_at = now
+                if now - self.scheduled_at >= SCHEDULE_EVERY:
+                    daily_jobs_start()
+                    self.scheduled_at = now
             except DATABASE_DOWN_ERRORS:
                 self.up_since = None
                 _close_quietly()
@@ -142,6 +151,10 @@ class ResilientWorker(Worker):
         self.reclaim_after = reclaim_after
 
     def run(self) -> None:
+        try:
+            daily_jobs_start()
+        except DATABASE_DOWN_ERRORS:
+            _close_quietly()  # the watchman asks again once the database is back
         watchman = Watchman(reclaim_after=self.reclaim_after)
         watchman.start()
         pause = self.interval or 1.0

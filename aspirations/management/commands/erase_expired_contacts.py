@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Erase the sender's name, phone, email and account link of every aspiration or hoax "
         "report answered, closed or rejected longer ago than the retention period staff set in "
-        "the admin (UU PDP). Run it daily (cron); a rerun erases nothing more."
+        "the admin (UU PDP). The task worker runs it daily; a rerun erases nothing more."
     )
 
     def handle(self, *args, **options):

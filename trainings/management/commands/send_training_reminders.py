@@ -5,8 +5,8 @@ from trainings.services import reminders_send
 
 class Command(BaseCommand):
     help = (
-        "Email the confirmed participants of every training that starts tomorrow. Run it daily "
-        "(cron); a second run the same day sends nothing."
+        "Email the confirmed participants of every training that starts tomorrow. The task "
+        "worker runs it daily (kim_portal/schedule.py); a second run the same day sends nothing."
     )
 
     def handle(self, *args, **options):
