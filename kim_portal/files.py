@@ -1,7 +1,7 @@
 """Where uploaded files live, what they are called, and who gets them.
 
 Two storages, both ``STORAGES`` aliases so that a deployment may swap either for another
-backend:
+backend (with ``PORTAL_S3_*`` set they are two buckets: ``kim_portal.object_storage``):
 
 - ``default`` (``MEDIA_ROOT``, served by the proxy at ``MEDIA_URL`` to anyone) holds only what
   is meant for everyone: the photos of published posts (a scheduled post counts as published:
@@ -127,6 +127,16 @@ class PrivateImageField(_PlacedFieldMixin, ImageField):
     attr_class = PlacedImageFieldFile
 
 
+def _copy(source, target, name: str, new_name: str) -> str:
+    """``name`` of ``source`` saved in ``target`` as ``new_name``: inside the object store when
+    both are its buckets (``object_storage.BucketStorage``), else read and written."""
+    copy_from = getattr(target, "copy_from", None)
+    if copy_from and (stored := copy_from(source, name, new_name)):
+        return stored
+    with source.open(name, "rb") as content:
+        return target.save(new_name, content)
+
+
 def files_place(instance, *, public: bool, fields: list[str]) -> bool:
     """Move the files of ``fields`` to the public or the private storage under new random names
     (an address seen before the move never works again) and save the row's flag (the fields
@@ -150,17 +160,17 @@ def files_place(instance, *, public: bool, fields: list[str]) -> bool:
                     "File %s of %s %s is missing", name, instance._meta.label, instance.pk
                 )
                 continue
-            with source.open(name, "rb") as content:
-                new[field_name] = target.save(field.generate_filename(instance, name), content)
+            new[field_name] = _copy(source, target, name, field.generate_filename(instance, name))
             old.append(name)
     except BaseException:
         for name in new.values():
             target.delete(name)
         raise
-    # The flag first: an image field re-reads its dimensions from its new storage.
     setattr(instance, flag, public)
     for field_name, name in new.items():
-        setattr(instance, field_name, name)
+        # Past the descriptor: an image field would read its file again (on object storage, a
+        # download) for the width and height it already has.
+        instance.__dict__[instance._meta.get_field(field_name).attname] = name
     type(instance).objects.filter(pk=instance.pk).update(**{flag: public}, **new)
     transaction.on_commit(lambda: [source.delete(name) for name in old])
     return True

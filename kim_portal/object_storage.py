@@ -35,7 +35,29 @@ from storages.utils import clean_name
 PUBLIC_CACHE_CONTROL = "public, max-age=2592000"  # 30 days, as nginx serves /media/
 
 
-class PublicBucketStorage(S3Storage):
+class BucketStorage(S3Storage):
+    """A bucket of the portal's object store."""
+
+    def copy_from(self, source, name: str, new_name: str) -> str | None:
+        """Copy ``name`` of ``source`` here as ``new_name`` inside the store (no bytes pass
+        through the portal) and return the stored name; None when ``source`` is not a bucket of
+        the same store."""
+        if not isinstance(source, S3Storage) or source.endpoint_url != self.endpoint_url:
+            return None
+        new_name = clean_name(new_name)
+        key = self._normalize_name(new_name)
+        self.connection.meta.client.copy_object(
+            CopySource={"Bucket": source.bucket_name, "Key": source._normalize_name(name)},
+            Bucket=self.bucket_name,
+            Key=key,
+            # This bucket's own type and caching, not the source object's.
+            MetadataDirective="REPLACE",
+            **self._get_write_parameters(key),
+        )
+        return new_name
+
+
+class PublicBucketStorage(BucketStorage):
     """The public bucket. A URL is its base address and the object's name: a list of 20 cards
     with three renditions each would otherwise ask botocore to build 60 of them."""
 
@@ -59,7 +81,7 @@ class PublicBucketStorage(S3Storage):
         )
 
 
-class PrivateBucketStorage(S3Storage):
+class PrivateBucketStorage(BucketStorage):
     """The private bucket: an object leaves it only through a presigned URL."""
 
     def download_url(self, name: str, *, content_type: str, content_disposition: str) -> str:

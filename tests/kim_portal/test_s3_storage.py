@@ -120,10 +120,14 @@ def test_a_members_photo_is_private_in_the_bucket_until_published_then_public(
     assert photo.image_960.url.startswith("/berkas/")
     assert (photo.width, photo.height) == (640, 480)
 
+    requests = StoreRequests()
     with django_capture_on_commit_callbacks(execute=True):
         post_submit(post=post, actor=author)
         post_publish(post=post, actor=staff)
 
+    # Copied inside the store, not downloaded and uploaded again by the portal.
+    assert sorted(set(requests.operations)) == ["CopyObject", "DeleteObject", "HeadObject"]
+    assert requests.operations.count("CopyObject") == 4
     photo.refresh_from_db()
     assert photo.is_public
     public_names = {
@@ -138,6 +142,7 @@ def test_a_members_photo_is_private_in_the_bucket_until_published_then_public(
     assert status == 200
     assert body == stored_bytes(buckets, "PORTAL_S3_PUBLIC_BUCKET", photo.image_960.name)
     assert body[:4] == b"RIFF" and headers["content-type"] == "image/webp"
+    assert headers["Cache-Control"] == "public, max-age=2592000"
     page = client.get(post.get_absolute_url())
     assert photo.image_960.url in page.content.decode()
     assert "/berkas/" not in page.content.decode()
@@ -255,16 +260,21 @@ def test_a_private_material_is_downloaded_by_a_participant_through_a_short_lived
 
 
 class StoreRequests:
-    """Counts the requests the portal's storages send to the object store."""
+    """The operations (``GetObject``, ``CopyObject``...) the portal's storages ask of the
+    object store from now on."""
 
     def __init__(self):
-        self.count = 0
+        self.operations = []
         for alias in ("default", "private"):
             events = storages[alias].connection.meta.client.meta.events
-            events.register("before-send.s3", self.seen)
+            events.register("before-call.s3", self.seen)
 
-    def seen(self, **kwargs):
-        self.count += 1
+    def seen(self, event_name, **kwargs):
+        self.operations.append(event_name.rsplit(".", 1)[-1])
+
+    @property
+    def count(self) -> int:
+        return len(self.operations)
 
 
 def test_pages_with_photos_ask_the_object_store_for_nothing(
