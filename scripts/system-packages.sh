@@ -7,7 +7,8 @@
 #   scripts/system-packages.sh run     msgfmt (compiles the translation catalogues)
 #   scripts/system-packages.sh test    + Chromium, a font and libatomic1 (Playwright's Node.js)
 #                                      for the browser tests, poppler's pdftotext/pdftoppm for the
-#                                      PDF tests, nginx to check deploy/nginx with nginx -t,
+#                                      PDF tests, nginx to check deploy/nginx with nginx -t and to run
+#                                      deploy/compose/nginx.conf, openssl for its certificate,
 #                                      redis-server (tests start their own on a free port)
 #   scripts/system-packages.sh bench   + wrk for the load test
 set -euo pipefail
@@ -29,6 +30,7 @@ case $purpose in
       "poppler-utils pdftoppm"
       "nginx /usr/sbin/nginx"
       "redis-server /usr/bin/redis-server"
+      "openssl openssl"
     )
     [ "$purpose" = bench ] && needs+=("wrk wrk")
     ;;
