@@ -3,6 +3,7 @@ compose.yaml as compose would (anchors, merge keys, ${...} from .env.example), c
 province's IT person relies on, build the image's static files with the Dockerfile's own command,
 and run nginx.conf itself in front of two real gunicorn servers."""
 
+import gzip
 import http.client
 import json
 import re
@@ -111,7 +112,9 @@ def test_compose_runs_every_part_of_the_recipe():
     }
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
-    assert services["minio"]["image"].startswith("minio/minio")
+    # Docker Hub's minio/minio is gone (September 2026); MinIO's own images stay on quay.io.
+    assert services["minio"]["image"].startswith("quay.io/minio/minio:RELEASE.")
+    assert services["buckets"]["image"].startswith("quay.io/minio/mc:RELEASE.")
     assert services["nginx"]["image"].startswith("nginx:")
 
 
@@ -367,7 +370,7 @@ def test_nginx_accepts_the_compose_load_balancer(tmp_path):
     assert "test is successful" in result.stderr
 
 
-def https_get(nginx: dict, path: str) -> tuple[int, dict, bytes]:
+def https_get(nginx: dict, path: str, **headers) -> tuple[int, dict, bytes]:
     """GET through nginx's https port, as a browser at https://kim.example.go.id would."""
     context = ssl.create_default_context(cafile=str(nginx["cert"]))
     conn = http.client.HTTPSConnection(SITE_HOST, nginx["https"], timeout=30, context=context)
@@ -376,7 +379,7 @@ def https_get(nginx: dict, path: str) -> tuple[int, dict, bytes]:
         server_hostname=SITE_HOST,
     )
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
@@ -455,9 +458,12 @@ def test_nginx_spreads_requests_over_both_app_servers_and_skips_a_stopped_one(
         assert spread_ids & served_by_a and spread_ids & served_by_b
         assert spread_ids <= served_by_a | served_by_b
 
-        # A page over https is the portal's, with its static files from whitenoise through nginx.
+        # A page over https is the portal's, with its static files from whitenoise through nginx;
+        # a phone that accepts gzip gets it compressed.
         status, headers, page = https_get(nginx, "/")
         assert status == 200 and "Content-Security-Policy" in headers
+        status, headers, compressed = https_get(nginx, "/", **{"Accept-Encoding": "gzip"})
+        assert headers["Content-Encoding"] == "gzip" and gzip.decompress(compressed) == page
         stylesheet = re.search(rb'href="(/static/[^"]+\.css)"', page)[1].decode()
         status, headers, _css = https_get(nginx, stylesheet)
         assert status == 200 and "immutable" in headers["Cache-Control"]
