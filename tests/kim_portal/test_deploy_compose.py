@@ -261,7 +261,7 @@ def test_the_image_runs_gunicorn_as_a_user_other_than_root():
 
 
 @pytest.fixture(scope="module")
-def collected_static(tmp_path_factory):
+def image_static_files(tmp_path_factory):
     """The static files as the image build collects them: the Dockerfile's own RUN line through
     sh, as Docker runs it, with this virtualenv's python and a temporary STATIC_ROOT (the
     messages are left to `make`, which compiles them into the working tree)."""
@@ -280,13 +280,13 @@ def collected_static(tmp_path_factory):
     return static_root
 
 
-def test_the_image_build_collects_the_static_files_with_hashed_names(collected_static):
-    manifest = json.loads((collected_static / "staticfiles.json").read_text())
+def test_the_image_build_collects_the_static_files_with_hashed_names(image_static_files):
+    manifest = json.loads((image_static_files / "staticfiles.json").read_text())
 
     assert "DJANGO_SECRET_KEY" in dockerfile_build_step()
     assert manifest["paths"], "no static file collected"
     css = [name for name in manifest["paths"] if name.endswith(".css")]
-    assert css and all((collected_static / manifest["paths"][name]).is_file() for name in css)
+    assert css and all((image_static_files / manifest["paths"][name]).is_file() for name in css)
 
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
@@ -418,15 +418,16 @@ def wait_for_port(port: int, process: subprocess.Popen) -> None:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nginx_spreads_requests_over_both_app_servers_and_skips_a_stopped_one(
-    tmp_path, collected_static
+    tmp_path, image_static_files, redis_server
 ):
     env = {
         **production_base_env(),
         **PRODUCTION_ENV,
         "DJANGO_SETTINGS_MODULE": "kim_portal.settings",
         "DATABASE_URL": database_url_of_the_test_database(),
-        "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
-        "DJANGO_STATIC_ROOT": str(collected_static),
+        # One Redis for both app servers, as compose's redis service is.
+        "CACHE_URL": f"{redis_server}/11",
+        "DJANGO_STATIC_ROOT": str(image_static_files),
         "PORTAL_TRUSTED_PROXY_COUNT": "1",
         "WEB_CONCURRENCY": "1",
     }
