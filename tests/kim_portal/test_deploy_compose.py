@@ -16,11 +16,13 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+import boto3
 import pytest
 import yaml
 from django.conf import settings
 from django.core.management import get_commands
 
+from kim_portal import object_storage
 from tests.kim_portal.test_deploy_recipe import settings_read_from_the_environment
 from tests.kim_portal.test_operations import (
     PRODUCTION_ENV,
@@ -172,13 +174,45 @@ def test_a_missing_secret_stops_compose_with_the_name_of_the_variable():
         compose(variables)
 
 
-def test_the_portal_environment_of_the_compose_file_passes_the_deploy_check():
+def local_services_for(portal: dict[str, str], *, s3_endpoint: str) -> dict[str, str]:
+    """The compose environment with the object store's address pointed at a local S3 server
+    that has the compose file's two buckets; every other value stays as compose sets it."""
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name=portal["PORTAL_S3_REGION"],
+        aws_access_key_id=portal["PORTAL_S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=portal["PORTAL_S3_SECRET_ACCESS_KEY"],
+    )
+    existing = {bucket["Name"] for bucket in client.list_buckets()["Buckets"]}
+    public, private = portal["PORTAL_S3_PUBLIC_BUCKET"], portal["PORTAL_S3_PRIVATE_BUCKET"]
+    for bucket in (public, private):
+        if bucket not in existing:
+            client.create_bucket(Bucket=bucket)
+    # What the compose file's `mc anonymous set download` does for the public bucket.
+    read_by_anyone = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}
+    client.put_bucket_policy(
+        Bucket=public,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{**read_by_anyone, "Resource": f"arn:aws:s3:::{public}/*"}],
+            }
+        ),
+    )
+    return {**portal, "PORTAL_S3_ENDPOINT_URL": s3_endpoint}
+
+
+def test_the_portal_environment_of_the_compose_file_passes_the_deploy_check(s3_server):
     """The app servers' environment, .env.example filled in, through `check --deploy` with the
-    settings every production process loads (the refusals of kim_portal/startup.py included)."""
+    settings every production process loads (the refusals of kim_portal/startup.py, and the
+    buckets answering: there, a local S3 server stands in for nginx in front of MinIO)."""
     portal = compose(filled_env_file())["services"]["web1"]["environment"]
     env = {
         **production_base_env(),
-        **{key: str(value) for key, value in portal.items()},
+        **local_services_for(
+            {key: str(value) for key, value in portal.items()}, s3_endpoint=s3_server
+        ),
         "DJANGO_SETTINGS_MODULE": "kim_portal.settings",
     }
 
@@ -381,7 +415,9 @@ def https_get(nginx: dict, path: str, **headers) -> tuple[int, dict, bytes]:
     try:
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        # A header sent twice (nginx's expires and add_header) as one, comma-joined.
+        names = {name for name, _value in response.getheaders()}
+        return response.status, {n: response.getheader(n) for n in names}, response.read()
     finally:
         conn.close()
 
@@ -406,14 +442,14 @@ def request_ids_in(log: Path) -> set[str]:
 
 
 def wait_for_port(port: int, process: subprocess.Popen) -> None:
-    for _attempt in range(80):
+    for _attempt in range(120):
         assert process.poll() is None, process.stderr.read()
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.25)
-    raise AssertionError(f"nginx did not listen on {port}")
+    raise AssertionError(f"{process.args[0]} did not listen on {port}")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -475,3 +511,93 @@ def test_nginx_spreads_requests_over_both_app_servers_and_skips_a_stopped_one(
         assert {headers["X-Request-ID"] for _s, headers, _b in after} <= request_ids_in(logs["b"])
         status, body = http_get(nginx["http"], "/healthz")
         assert (status, json.loads(body)["status"]) == (200, "ok")
+
+
+@pytest.fixture
+def path_style_s3():
+    """A local S3 server (moto, its own process) that, like MinIO, takes the bucket from the
+    path only, whatever the Host header says; yields its endpoint URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "--host", "127.0.0.1", "--port", str(port)],
+        env={**production_base_env(), "S3_IGNORE_SUBDOMAIN_BUCKETNAME": "true"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_port(port, server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_nginx_serves_the_public_bucket_at_media_and_presigned_links_of_the_private_one(
+    tmp_path, path_style_s3
+):
+    """/media/ reads the public bucket (read-only, cacheable, never run as a page), and a
+    presigned link the portal's own private storage makes for https://<host> reaches the store
+    through nginx with its query intact. (The local S3 server does not check signatures;
+    MinIO does.)"""
+    portal = local_services_for(
+        {
+            key: str(value)
+            for key, value in compose(filled_env_file())["services"]["web1"]["environment"].items()
+        },
+        s3_endpoint=path_style_s3,
+    )
+    store = boto3.client(
+        "s3",
+        endpoint_url=path_style_s3,
+        region_name=portal["PORTAL_S3_REGION"],
+        aws_access_key_id=portal["PORTAL_S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=portal["PORTAL_S3_SECRET_ACCESS_KEY"],
+    )
+    photo, document = secrets.token_bytes(2048), b"%PDF-1.4 SK " + secrets.token_bytes(512)
+    public_name = f"news/{secrets.token_hex(8)}-480.webp"
+    private_name = f"groups/sk/{secrets.token_hex(8)}.pdf"
+    store.put_object(Bucket=portal["PORTAL_S3_PUBLIC_BUCKET"], Key=public_name, Body=photo)
+    store.put_object(Bucket=portal["PORTAL_S3_PRIVATE_BUCKET"], Key=private_name, Body=document)
+    storages = object_storage.storages_config(
+        public_bucket=portal["PORTAL_S3_PUBLIC_BUCKET"],
+        private_bucket=portal["PORTAL_S3_PRIVATE_BUCKET"],
+        endpoint_url=f"https://{SITE_HOST}",  # as compose sets PORTAL_S3_ENDPOINT_URL
+        region=portal["PORTAL_S3_REGION"],
+        access_key_id=portal["PORTAL_S3_ACCESS_KEY_ID"],
+        secret_access_key=portal["PORTAL_S3_SECRET_ACCESS_KEY"],
+        public_url=portal["PORTAL_S3_PUBLIC_URL"],
+        url_seconds=int(portal["PORTAL_PRIVATE_FILES_URL_SECONDS"]),
+    )
+    public_url = object_storage.PublicBucketStorage(**storages["default"]["OPTIONS"]).url(
+        public_name
+    )
+    link = object_storage.PrivateBucketStorage(**storages["private"]["OPTIONS"]).download_url(
+        private_name,
+        content_type="application/pdf",
+        content_disposition='attachment; filename="sk.pdf"',
+    )
+    port = int(path_style_s3.rsplit(":", 1)[1])
+    nginx = rendered_nginx(tmp_path, app_ports=(free_port(), free_port()), storage_port=port)
+    process = subprocess.Popen(
+        nginx_command(tmp_path, nginx["conf"]), stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for_port(nginx["https"], process)
+
+        assert public_url == f"https://{SITE_HOST}/media/{public_name}"
+        status, headers, body = https_get(nginx, public_url.split(SITE_HOST, 1)[1])
+        assert (status, body) == (200, photo)
+        assert headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "max-age=2592000" in headers["Cache-Control"]
+        assert https_get(nginx, f"/media/{private_name}")[0] == 404  # not in the public bucket
+
+        assert link.startswith(f"https://{SITE_HOST}/{portal['PORTAL_S3_PRIVATE_BUCKET']}/")
+        status, headers, body = https_get(nginx, link.split(SITE_HOST, 1)[1])
+        assert (status, body) == (200, document)
+        assert headers["Content-Disposition"] == 'attachment; filename="sk.pdf"'
+        assert headers["Content-Type"] == "application/pdf"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
