@@ -1,8 +1,9 @@
 """Two app servers, as a load balancer sees them: gunicorn A and gunicorn B (two workers each, in
-production settings) on the same PostgreSQL (the test database), the same Redis (the tests'
-own redis-server) and the same media storage, with one task worker sending mail to a local SMTP
-server. Everything a person does goes over HTTP through the portal's own forms, to either
-server; whatever one server did, the other knows at once."""
+production settings, each with local folders of its own) on the same PostgreSQL (the test
+database), the same Redis (the tests' own redis-server) and the same S3-compatible object
+storage (the tests' own moto server), with one task worker sending mail to a local SMTP server.
+Everything a person does goes over HTTP through the portal's own forms, to either server;
+whatever one server did, the other knows at once."""
 
 import functools
 import io
@@ -33,13 +34,14 @@ from PIL import Image
 from accounts.models import User
 from accounts.services import user_make_staff
 from groups.models import Kim
+from kim_portal.mail import MAIL_TASK_PATH
 from kim_portal.worker import worker_application_name
 from news.models import Category, Post
 from tests.conftest import PASSWORD, SmtpSink
 from tests.factories import KimFactory, MembershipFactory, UserFactory
 from tests.kim_portal.test_operations import database_url_of_the_test_database
 from tests.kim_portal.test_production_startup import production_env
-from tests.servers import free_port, gunicorn_running
+from tests.servers import free_port, gunicorn_running, s3_buckets_create
 from tests.trainings.factories import RegistrationFactory
 from trainings.models import Material
 
@@ -173,7 +175,8 @@ class Cluster:
     b: int
     redis: redis.Redis
     mail: SmtpSink
-    media: Path
+    s3_endpoint: str
+    local_folders: list[Path]
     env: dict
     logs: Path
     db_blocker: object
@@ -214,7 +217,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def cluster(django_db_setup, django_db_blocker, redis_server, collected_static, tmp_path_factory):
+def cluster(
+    django_db_setup, django_db_blocker, redis_server, s3_server, collected_static, tmp_path_factory
+):
     from aiosmtpd.controller import Controller
 
     root = tmp_path_factory.mktemp("cluster")
@@ -227,20 +232,33 @@ def cluster(django_db_setup, django_db_blocker, redis_server, collected_static, 
     env = production_env(
         DATABASE_URL=database_url_of_the_test_database(),
         CACHE_URL=cache_url,
+        **s3_buckets_create(s3_server),
         EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
         WEB_CONCURRENCY="2",
         DJANGO_STATIC_ROOT=str(collected_static),
-        DJANGO_MEDIA_ROOT=str(root / "media"),
-        DJANGO_PRIVATE_MEDIA_ROOT=str(root / "private-media"),
         PORTAL_MAIL_RETRY_DELAYS="1",
     )
+    folders = []
+
+    def own_folders(name: str) -> dict:
+        """Media folders of one machine's own: whatever lands there, the other never sees."""
+        media, private = root / name / "media", root / name / "private-media"
+        folders.extend([media, private])
+        return {**env, "DJANGO_MEDIA_ROOT": str(media), "DJANGO_PRIVATE_MEDIA_ROOT": str(private)}
+
     client = redis.Redis.from_url(cache_url)
     with ExitStack() as stack:
         stack.callback(smtp.stop)
         stack.callback(client.close)
-        a = stack.enter_context(gunicorn_running(env=env, output=(logs / "a.log").open("w")))
-        b = stack.enter_context(gunicorn_running(env=env, output=(logs / "b.log").open("w")))
-        cluster = Cluster(a, b, client, mail, root / "media", env, logs, django_db_blocker)
+        a = stack.enter_context(
+            gunicorn_running(env=own_folders("a"), output=(logs / "a.log").open("w"))
+        )
+        b = stack.enter_context(
+            gunicorn_running(env=own_folders("b"), output=(logs / "b.log").open("w"))
+        )
+        cluster = Cluster(
+            a, b, client, mail, s3_server, folders, own_folders("worker"), logs, django_db_blocker
+        )
         stack.callback(stop, cluster.worker("worker-1"))
         yield cluster
 
@@ -292,13 +310,21 @@ def img_src(html: str, alt: str) -> str:
     return re.search(rf'<img[^>]*src="([^"]+)"[^>]*alt="{re.escape(alt)}"', html)[1]
 
 
-def public_file(cluster: Cluster, url: str) -> bytes:
-    """A public file as its page links it: from object storage, or (local disk, where nginx
-    serves /media/) from the media folder every server shares."""
-    if url.startswith("http"):
-        return fetch(url)
-    assert url.startswith(settings.MEDIA_URL)
-    return (cluster.media / url.removeprefix(settings.MEDIA_URL)).read_bytes()
+def private_download(cluster: Cluster, browser: "Browser", port: int, path: str) -> Response:
+    """A private file as a browser gets it: after the permission check the portal redirects
+    to a short-lived signed address in object storage."""
+    response = browser.get(port, path)
+    if response.status == 302:
+        location = response.headers["Location"]
+        assert location.startswith(cluster.s3_endpoint) and "Signature=" in location, location
+        return Response(200, None, fetch(location))
+    return response
+
+
+def local_files(cluster: Cluster) -> list[Path]:
+    """Files on the servers' own disks (object storage holds every upload)."""
+    found = (path for folder in cluster.local_folders for path in folder.rglob("*"))
+    return [path for path in found if path.is_file()]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -339,8 +365,8 @@ def test_a_login_and_a_post_published_on_one_server_are_known_on_the_other_at_on
     # B shows the author the draft's photo, kept in private storage, and nobody else.
     draft_photo = img_src(author.get(b, f"/berita/{slug}/ubah/").text, alt)
     assert draft_photo.startswith("/berkas/")
-    assert image_format(author.get(b, draft_photo).body) == "WEBP"
-    assert reader.get(b, draft_photo).status == 404
+    assert image_format(private_download(servers, author, b, draft_photo).body) == "WEBP"
+    assert private_download(servers, reader, b, draft_photo).status == 404
     assert author.request(a, f"/berita/{slug}/ajukan/", {}).status == 302
 
     # B has served (and cached, in whichever of its workers) its pages before the post is
@@ -360,10 +386,11 @@ def test_a_login_and_a_post_published_on_one_server_are_known_on_the_other_at_on
         assert title in reader.get(b, page).text, page
     detail = reader.get(b, f"/berita/{slug}/")
     assert detail.status == 200 and title in detail.text
-    # The photo uploaded on A is on B's page, at its public address.
+    # The photo uploaded on A is on B's page, at its public address in object storage.
     photo = img_src(detail.text, alt)
-    assert not photo.startswith("/berkas/")
-    assert image_format(public_file(servers, photo)) == "WEBP"
+    assert photo.startswith(servers.s3_endpoint)
+    assert image_format(fetch(photo)) == "WEBP"
+    assert local_files(servers) == []
 
     # A logout on B ends the session on A too.
     session = author.cookies["sessionid"]
@@ -421,10 +448,7 @@ def test_a_private_material_uploaded_on_one_server_is_served_by_the_other_to_par
     RegistrationFactory(training=material.training, user=participant)
 
     def download(browser: Browser) -> Response:
-        response = browser.get(b, material.get_absolute_url())
-        if response.status in (301, 302) and response.headers["Location"].startswith("http"):
-            return Response(200, None, fetch(response.headers["Location"]))  # presigned
-        return response
+        return private_download(servers, browser, b, material.get_absolute_url())
 
     for person, expected in [(participant, 200), (outsider, 404)]:
         browser = Browser()
@@ -435,6 +459,7 @@ def test_a_private_material_uploaded_on_one_server_is_served_by_the_other_to_par
             assert response.body == pdf
     assert download(office).body == pdf  # staff, logged in on A
     assert download(Browser()).status == 404
+    assert local_files(servers) == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -464,7 +489,8 @@ def test_two_task_workers_never_send_one_email_twice(servers, settings):
 
     subjects = sorted(m["Subject"] for m in servers.mail.messages)
     assert subjects == sorted(f"Pesan nomor {n}" for n in range(1, EMAILS + 1))
-    results = DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL)
+    results = DBTaskResult.objects.filter(task_path=MAIL_TASK_PATH)
+    assert set(results.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
     assert results.count() == EMAILS
     workers = {worker for ids in results.values_list("worker_ids", flat=True) for worker in ids}
     assert workers == {"worker-1", "worker-2"}, json.dumps(workers, default=list)
