@@ -84,8 +84,11 @@ def account_delete(*, user: User, actor: User) -> AccountDeletion:
     The contact on their aspirations is erased; memberships, join requests and email
     addresses go with the account. Staff accounts are refused: a superuser first takes their
     admin access away (so the last superuser always stays)."""
+    from auditlog.context import disable_auditlog
+
     from aspirations.services import submissions_contact_erase
     from groups import permissions
+    from kim_portal.audit import audit_forget_person
     from news.services import posts_release_author
     from trainings.models import Registration, Training
     from trainings.services import registration_cancel
@@ -125,7 +128,9 @@ def account_delete(*, user: User, actor: User) -> AccountDeletion:
     )
     posts_deleted, posts_kept = posts_release_author(author=user)
     submissions_erased = submissions_contact_erase(submissions=user.submissions.all())
-    user.delete()
+    audit_forget_person(user=user, memberships=user.kim_memberships.all())
+    with disable_auditlog():
+        user.delete()
     return AccountDeletion(
         registrations_cancelled=cancelled,
         posts_deleted=posts_deleted,

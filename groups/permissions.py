@@ -30,6 +30,11 @@ def is_dinkominfo_staff(user) -> bool:
     return user._is_dinkominfo_staff
 
 
+def can_view_change_history(user) -> bool:
+    """The audit history of KIMs and trainings (kim_portal/audit.py): staff only."""
+    return is_dinkominfo_staff(user)
+
+
 def _active_roles(user) -> dict[int, str]:
     """The user's active KIM roles as {kim_id: role}, loaded once per user object."""
     if not hasattr(user, "_kim_roles"):

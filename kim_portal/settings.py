@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "import_export",
+    "auditlog",
     "kim_portal",
     "accounts",
     "regions",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "kim_portal.outage.DatabaseOutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made each recorded change (kim_portal/audit.py).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -281,6 +284,12 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # kim_portal/spreadsheets.py for why not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT.
 EXPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX]
 IMPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX]
+
+# --- Audit log (django-auditlog; kim_portal/audit.py) -------------------------------------
+# The remote address is personal data the history does not need.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# A changed link shows the linked thing's name, not its number.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # --- Background tasks (django-tasks on PostgreSQL) ----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -8,4 +8,10 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Trainings")
 
     def ready(self):
+        from kim_portal.audit import audit_register
         from trainings import receivers  # noqa: F401
+        from trainings.models import Material, Session, Training
+
+        audit_register(Training)
+        audit_register(Session)
+        audit_register(Material)

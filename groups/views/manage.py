@@ -28,6 +28,7 @@ from groups.services import (
     membership_leave,
     membership_remove,
 )
+from kim_portal.audit import audit_history
 
 
 class KimPermissionMixin(LoginRequiredMixin):
@@ -60,6 +61,10 @@ class KimManageView(KimPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         pending, active = membership_list_for_managers(kim=self.kim)
+        if permissions.can_view_change_history(self.request.user):
+            kwargs["change_history"] = audit_history(
+                (Kim, self.kim.pk), (Membership, self.kim.memberships.values("pk"))
+            )
         return super().get_context_data(
             pending=pending,
             members=active,

@@ -19,10 +19,11 @@ from django.views.generic import FormView, TemplateView
 from groups import permissions
 from imports.models import ImportJob
 from imports.services import import_job_create
+from kim_portal.audit import audit_history
 from kim_portal.spreadsheets import csv_rows, xlsx_bytes
 from trainings.documents import date_range_text
 from trainings.forms import IMPORT_COLUMNS, ParticipantForm, ParticipantImportForm
-from trainings.models import ParticipantCategory, Registration, Training
+from trainings.models import Material, ParticipantCategory, Registration, Session, Training
 from trainings.selectors import (
     registration_list_for_day,
     registration_list_for_report,
@@ -110,6 +111,11 @@ class TrainingManageView(StaffMixin, TemplateView):
             days=[(day, counts["per_day"].get(day, 0)) for day in training.days],
             today=default_day(training),
             seats_left=max(training.capacity - training.confirmed_count, 0),
+            change_history=audit_history(
+                (Training, training.pk),
+                (Session, training.sessions.values("pk")),
+                (Material, training.materials.values("pk")),
+            ),
             **kwargs,
         )
 
