@@ -8,6 +8,7 @@ a person ("system"). Fields holding a person's contact (a member's phone) are no
 erasing it (UU PDP) leaves no copy in the history.
 """
 
+from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
@@ -47,3 +48,15 @@ def audit_forget_person(*, user, memberships) -> None:
     LogEntry.objects.filter(
         content_type=content_type, object_id__in=memberships.values("pk")
     ).delete()
+
+
+class AuditActorMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware, but the person is looked up only when a change is
+    recorded: its own asks for ``request.user`` on every request, a database query before the
+    view (and, with the database down, before the outage page knows which form was sent)."""
+
+    @staticmethod
+    def _get_actor(request):
+        # ``request.user`` is lazy: a change saved in this request resolves it; an anonymous
+        # visitor is no ``User`` and the change is recorded without a person.
+        return getattr(request, "user", None)
