@@ -2,7 +2,9 @@
 
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connections, transaction
+
+from kim_portal.db_router import read_alias
 
 
 @contextmanager
@@ -13,13 +15,16 @@ def joins_in_written_order():
     join is to one row by primary key, so the order written (the post first) is the best one,
     yet PostgreSQL spends longer weighing the others (~1.5 ms) than running the query
     (~0.3 ms). ``join_collapse_limit = 1`` skips that search, for these queries only: in a
-    transaction of its own (``SET LOCAL``). Inside a caller's transaction it changes nothing,
-    so that the caller's own queries keep the planner's choice.
+    transaction of its own (``SET LOCAL``) on the database the request reads (the primary or
+    its replica). Inside a caller's transaction it changes nothing, so that the caller's own
+    queries keep the planner's choice.
     """
+    using = read_alias()
+    connection = connections[using]
     if connection.in_atomic_block:
         yield
         return
-    with transaction.atomic():
+    with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL join_collapse_limit = 1")
         yield

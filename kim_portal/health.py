@@ -1,7 +1,10 @@
 """Health endpoints for a load balancer, answered before the host check and the https redirect.
 
 - ``/healthz`` (readiness): 200 when the database answers ``SELECT 1`` and the cache keeps and
-  returns a key, else 503; the JSON body names each check.
+  returns a key, else 503; the JSON body names each check. With read replicas it also names
+  each replica (``"replicas": {"replica_1": "ok"}``), but a replica that does not answer
+  leaves the answer 200: its readers read the primary meanwhile (``kim_portal.db_router``),
+  and taking every app server out of the load balancer for it would stop the whole portal.
 - ``/healthz/live`` (liveness): 200 while the process serves requests; touches nothing.
 
 Both answer GET and HEAD for any ``Host`` header (a probe by IP address is not in
@@ -13,8 +16,9 @@ the URL patterns of the same views give the addresses their names.
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -25,13 +29,14 @@ LIVENESS_PATH = "/healthz/live"
 CACHE_KEY_SECONDS = 10
 
 
-def _database_answers() -> bool:
+def _database_answers(alias: str = DEFAULT_DB_ALIAS) -> bool:
     try:
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
     except Exception as exc:  # any failure is "down" to a load balancer, never a 500
-        logger.warning("Health check: the database does not answer: %s", exc)
+        name = "the database" if alias == DEFAULT_DB_ALIAS else f"read replica {alias}"
+        logger.warning("Health check: %s does not answer: %s", name, exc)
         return False
 
 
@@ -58,13 +63,19 @@ def _json(request, body: dict, status: int) -> HttpResponse:
 
 
 def _readiness(request) -> HttpResponse:
-    """Readiness: 200 with every check "ok", else 503 naming the check that failed."""
+    """Readiness: 200 with every check "ok", else 503 naming the check that failed. Replicas
+    are reported, never counted."""
     checks = {
         "database": "ok" if _database_answers() else "unavailable",
         "cache": "ok" if _cache_answers() else "unavailable",
     }
     healthy = all(state == "ok" for state in checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks}
+    if settings.DATABASE_REPLICAS:
+        body["replicas"] = {
+            alias: "ok" if _database_answers(alias) else "unavailable"
+            for alias in settings.DATABASE_REPLICAS
+        }
     return _json(request, body, 200 if healthy else 503)
 
 

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Read replicas: where this request reads; outside the session so that its save counts.
+    "kim_portal.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # 400 for NUL bytes and invalid UTF-8, before anything reads parameters.
@@ -120,9 +122,23 @@ else:
     from kim_portal.embedded_db import embedded_database_url
 
     DATABASES = {"default": env.db_url_config(embedded_database_url(VAR_DIR))}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Read replicas: a comma-separated list of PostgreSQL URLs, as DATABASES "replica_1", ...
+# Read-only public requests read one of them; see kim_portal/db_router.py for what goes where.
+DATABASE_REPLICAS = []
+_replica_urls = [url.strip() for url in env.list("DATABASE_REPLICA_URLS", default=[])]
+for _number, _url in enumerate(filter(None, _replica_urls), start=1):
+    if problem := startup.replica_url_problem(_url, number=_number):
+        startup.refuse_to_start(problem)
+    DATABASES[f"replica_{_number}"] = env.db_url_config(_url)
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    _database["CONN_HEALTH_CHECKS"] = True
+    _database["ATOMIC_REQUESTS"] = False
+DATABASE_ROUTERS = ["kim_portal.db_router.ReplicaRouter"]
+# After a browser sent a form (or its request wrote), it reads the primary for this long, so
+# that it never misses what it just wrote on a replica that lags behind.
+PORTAL_REPLICA_PIN_SECONDS = env.int("PORTAL_REPLICA_PIN_SECONDS", default=15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -------------------------------------------------------------------

@@ -30,3 +30,14 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Parallel test runs on one server (e.g. two checkouts) each need their own test database.
 if os.environ.get("PORTAL_TEST_DATABASE"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["PORTAL_TEST_DATABASE"]}
+
+# Two read replicas for the router's tests (tests/kim_portal/test_db_router.py): the test
+# database through connections of their own (test mirrors), which do not see what a test's
+# transaction wrote, like replicas lagging behind. Only a test that sets DATABASE_REPLICAS
+# reads from them; every other test reads the primary only.
+for _alias in ("replica_1", "replica_2"):
+    DATABASES[_alias] = {
+        **{key: value for key, value in DATABASES["default"].items() if key != "TEST"},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_REPLICAS = []

@@ -17,7 +17,8 @@ half: one of ``PORTAL_S3_PUBLIC_BUCKET`` and ``PORTAL_S3_PRIVATE_BUCKET`` withou
 same bucket for both (private files would be public), a ``PORTAL_S3_PUBLIC_URL`` that is not
 an absolute address, or a ``PORTAL_PRIVATE_FILES_URL_SECONDS`` outside 1 s to a week. A bucket
 that does not exist or an endpoint that does not answer is found by
-``kim_portal.services_check`` when gunicorn or the task worker starts.
+``kim_portal.services_check`` when gunicorn or the task worker starts. So is an entry of
+``DATABASE_REPLICA_URLS`` that is not a PostgreSQL URL with a database name.
 
 The settings module and ``gunicorn.conf.py`` call these functions before Django is set up, so
 this module imports nothing from Django. ``manage.py check --deploy`` reports the same things
@@ -81,6 +82,28 @@ def database_problem(database_url: str) -> str | None:
         return (
             "DATABASE_URL is not set while DJANGO_DEBUG is off; production needs its PostgreSQL "
             "server, e.g. DATABASE_URL=postgres://kim:secret@127.0.0.1:5432/kim_portal"
+        )
+    return None
+
+
+POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql", "psql")
+
+
+def replica_url_problem(url: str, *, number: int) -> str | None:
+    """``url``: entry ``number`` (from 1) of ``DATABASE_REPLICA_URLS``. Never quoted back: it
+    may hold a password."""
+    parts = urlsplit(url)
+    example = "e.g. postgres://kim:secret@10.0.0.12:5432/kim_portal"
+    if parts.scheme not in POSTGRES_SCHEMES:
+        scheme = f'"{parts.scheme}://"' if parts.scheme else "no scheme"
+        return (
+            f"DATABASE_REPLICA_URLS entry {number} has {scheme}; every read replica is a "
+            f"PostgreSQL URL, {example}"
+        )
+    if not parts.path.strip("/"):
+        return (
+            f"DATABASE_REPLICA_URLS entry {number} names no database; every read replica is a "
+            f"PostgreSQL URL with the database's name, {example}"
         )
     return None
 

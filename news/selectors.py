@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -214,7 +214,7 @@ class RankedSearch:
         """Rows of ``before (window) after``, the window being the ranked matches."""
         if self._window is None:
             return []
-        with connection.cursor() as cursor:
+        with connections[router.db_for_read(Post)].cursor() as cursor:
             cursor.execute(f"{before} ({self._window}) {after}", self._params + params)
             return cursor.fetchall()
 

@@ -26,6 +26,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def collect_static(*, env: dict):
+    """``manage.py collectstatic`` with ``env`` (a production process needs the manifest)."""
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert collect.returncode == 0, collect.stderr
+
+
 @contextmanager
 def gunicorn_running(*, env: dict, output=None):
     """gunicorn serving the portal on a free port (yielded) until the block ends; its output

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.factories import DistrictFactory
-from tests.servers import free_port
+from tests.servers import collect_static, free_port
 
 ROOT = Path(settings.BASE_DIR)
 PRODUCTION_ENV = {
@@ -128,15 +128,7 @@ def test_gunicorn_serves_the_portal_with_static_files_from_whitenoise(tmp_path):
         "DJANGO_SETTINGS_MODULE": "kim_portal.settings",
         "DATABASE_URL": database_url_of_the_test_database(),
     }
-    collect = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert collect.returncode == 0, collect.stderr
+    collect_static(env=env)
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(

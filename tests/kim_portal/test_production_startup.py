@@ -101,3 +101,31 @@ def test_check_deploy_reports_each_refusal_even_where_tests_opt_out_of_it():
         ("kim_portal.E003", "CACHE_URL"),
     ]:
         assert f"({check_id}) {variable}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "urls",
+    [
+        "mysql://kim:rahasia-replika@10.0.0.12/kim_portal",
+        "postgres://kim:rahasia-replika@10.0.0.12:5432/kim_portal,sqlite:///replica.db",
+        "postgres://kim:rahasia-replika@10.0.0.12:5432/",
+        "10.0.0.12",
+    ],
+    ids=["mysql", "second-sqlite", "no-database", "no-scheme"],
+)
+def test_every_process_refuses_a_read_replica_that_is_not_a_postgresql_database(urls):
+    env = production_env(DATABASE_REPLICA_URLS=urls)
+
+    result = run([sys.executable, "manage.py", "migrate"], env)
+
+    assert_refused_in_one_line(result, "DATABASE_REPLICA_URLS")
+    assert "rahasia-replika" not in result.stderr  # a URL's password is never printed
+
+
+def test_gunicorn_refuses_a_read_replica_that_is_not_a_postgresql_database():
+    env = production_env(DATABASE_REPLICA_URLS="mysql://kim@10.0.0.12/kim_portal")
+
+    result = run([GUNICORN, "kim_portal.wsgi", "--bind", "127.0.0.1:0"], env)
+
+    assert_refused_in_one_line(result, "DATABASE_REPLICA_URLS")
+    assert 'entry 1 has "mysql://"' in result.stderr
