@@ -9,6 +9,7 @@ Both databases live on the test database's server and are dropped at the end.
 """
 
 import re
+import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,10 +18,11 @@ from datetime import timedelta
 import psycopg2
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from accounts.services import user_make_staff
+from kim_portal.backup import postgres_client
 from kim_portal.db_router import PIN_COOKIE
 from news.models import Post
 from tests.factories import KimFactory, PostFactory, UserFactory
@@ -39,6 +41,14 @@ def database_url(name: str) -> str:
     if host.startswith("/"):
         return f"postgresql://{db['USER']}@/{name}?host={host}"
     return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{name}"
+
+
+def run_client(program: str, *args: str):
+    """pg_dump or pg_restore of the test database's server."""
+    result = subprocess.run(
+        [str(postgres_client(program).path), *args], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def run_on_server(*statements: str):
@@ -150,8 +160,8 @@ def people_and_posts():
 
 @pytest.fixture
 def portal(people_and_posts, tmp_path):
-    """gunicorn on a primary copied from the test database, reading a replica copied from it
-    at the same moment."""
+    """gunicorn on a primary copied from the test database (with the posts and people above),
+    reading a replica copied from the primary before anything else happens on it."""
     test_database = connection.settings_dict["NAME"]
     primary, replica = f"{test_database}_live_primary", f"{test_database}_live_replica"
     env = {
@@ -169,13 +179,14 @@ def portal(people_and_posts, tmp_path):
     }
     collect_static(env=env)
     drop = [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)" for name in (primary, replica)]
-    connections.close_all()  # a template database must have no other session
+    dump = tmp_path / "test-database.dump"
     try:
-        run_on_server(
-            *drop,
-            f"CREATE DATABASE {primary} TEMPLATE {test_database}",
-            f"CREATE DATABASE {replica} TEMPLATE {test_database}",
-        )
+        # The primary: a copy of the test database (pg_dump, since other sessions of the test
+        # run may be connected to it). The replica: a copy of the primary, made at once.
+        run_on_server(*drop, f"CREATE DATABASE {primary}")
+        run_client("pg_dump", "--format=custom", f"--file={dump}", database_url(test_database))
+        run_client("pg_restore", "--no-owner", f"--dbname={database_url(primary)}", str(dump))
+        run_on_server(f"CREATE DATABASE {replica} TEMPLATE {primary}")
         with (tmp_path / "gunicorn.log").open("w") as log:
             with gunicorn_running(env=env, output=log) as port:
                 yield port
