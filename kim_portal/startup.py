@@ -17,8 +17,8 @@ half: one of ``PORTAL_S3_PUBLIC_BUCKET`` and ``PORTAL_S3_PRIVATE_BUCKET`` withou
 same bucket for both (private files would be public), a ``PORTAL_S3_PUBLIC_URL`` that is not
 an absolute address, or a ``PORTAL_PRIVATE_FILES_URL_SECONDS`` outside 1 s to a week. A bucket
 that does not exist or an endpoint that does not answer is found by
-``kim_portal.services_check`` when gunicorn or the task worker starts. So is an entry of
-``DATABASE_REPLICA_URLS`` that is not a PostgreSQL URL with a database name.
+``kim_portal.services_check`` when gunicorn or the task worker starts. Every process also
+refuses an entry of ``DATABASE_REPLICA_URLS`` that is not a PostgreSQL URL with a database name.
 
 The settings module and ``gunicorn.conf.py`` call these functions before Django is set up, so
 this module imports nothing from Django. ``manage.py check --deploy`` reports the same things
