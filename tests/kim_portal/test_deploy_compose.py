@@ -246,6 +246,23 @@ def test_only_nginx_publishes_ports_and_the_one_shots_run_first():
     assert not {"web1", "web2"} & set(services["nginx"].get("depends_on", {}))
 
 
+def test_every_service_waits_only_for_services_that_exist_and_never_in_a_circle():
+    services = compose(filled_env_file())["services"]
+    waits_for = {name: set(service.get("depends_on", {})) for name, service in services.items()}
+
+    for name, needs in waits_for.items():
+        assert needs <= set(services), f"{name} waits for {needs - set(services)}"
+    started: list[str] = []
+    while len(started) < len(services):
+        ready = [n for n, needs in waits_for.items() if n not in started and needs <= set(started)]
+        assert ready, f"these wait for each other: {set(services) - set(started)}"
+        started += sorted(ready)
+    # The order compose starts them in: the store and nginx (the app reaches the buckets
+    # through it), then migrate, then the app servers and the worker.
+    for before, after in [("buckets", "migrate"), ("nginx", "migrate"), ("migrate", "web1")]:
+        assert started.index(before) < started.index(after), (before, after)
+
+
 def test_long_running_services_check_their_health_except_the_worker():
     services = compose(filled_env_file())["services"]
 
