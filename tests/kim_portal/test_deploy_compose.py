@@ -84,10 +84,20 @@ def compose(variables: dict[str, str] | None = None) -> dict:
     return walk(document)
 
 
+SECRETS = (
+    "DJANGO_SECRET_KEY",
+    "POSTGRES_PASSWORD",
+    "MINIO_ROOT_PASSWORD",
+    "PORTAL_S3_SECRET_ACCESS_KEY",
+)
+
+
 def filled_env_file() -> dict[str, str]:
-    """.env.example with its empty secrets filled, as the comments there say to."""
+    """.env.example with its secrets filled, as the comments there say to; the other empty
+    values stay empty."""
     values = env_file(COMPOSE_DIR / ".env.example")
-    return {key: value or secrets.token_urlsafe(64) for key, value in values.items()}
+    assert all(values[name] == "" for name in SECRETS), "a secret in .env.example"
+    return {**values, **{name: secrets.token_urlsafe(64) for name in SECRETS}}
 
 
 def strings_in(node) -> list[str]:
