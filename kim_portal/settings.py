@@ -401,7 +401,9 @@ LOGGING = {
     },
     "handlers": {
         "stdout": {
+            # Logs on standard output; standard error keeps the one-line refusals to start.
             "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
             "filters": ["request_id"],
         }

@@ -134,8 +134,10 @@ def test_log_format_is_chosen_by_an_environment_variable():
     plain = manage("shell", "-c", code, DJANGO_LOG_FORMAT="plain")
     wrong = manage("check", DJANGO_LOG_FORMAT="xml")
 
-    assert json.loads(production.stderr.strip().splitlines()[-1])["message"] == "halo"
-    assert re.search(r" WARNING kim_portal \[-\] halo$", plain.stderr.strip())
+    # Logs go to standard output; standard error is kept for a refusal to start.
+    assert json.loads(production.stdout.strip().splitlines()[-1])["message"] == "halo"
+    assert "halo" not in production.stderr
+    assert re.search(r" WARNING kim_portal \[-\] halo$", plain.stdout.strip())
     assert wrong.returncode != 0
     assert 'DJANGO_LOG_FORMAT must be "json" or "plain", not "xml".' in wrong.stderr
 
