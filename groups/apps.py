@@ -12,4 +12,4 @@ class GroupsConfig(AppConfig):
         from kim_portal.audit import audit_register
 
         audit_register(Kim)
-        audit_register(Membership, exclude_fields=("person_phone",))
+        audit_register(Membership, exclude_fields=("person_phone", "term_end_reminded"))

@@ -290,6 +290,8 @@ class Membership(TimeStampedModel):
     request_message = models.TextField(_("message"), blank=True, max_length=1000)
     term_start = models.DateField(_("term starts"), null=True, blank=True)
     term_end = models.DateField(_("term ends"), null=True, blank=True)
+    # The term end the KIM's managers were reminded of (a new term end is reminded again).
+    term_end_reminded = models.DateField(null=True, blank=True, editable=False)
     appointment_sk = models.CharField(_("appointment SK"), max_length=100, blank=True)
     decided_by = models.ForeignKey(
         "accounts.User",

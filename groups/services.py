@@ -1,7 +1,10 @@
 """State changes of KIMs and their memberships. Every write with a rule goes through here."""
 
+from datetime import date, timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -9,7 +12,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from groups import permissions
 from groups.models import CONTACT_FIELDS, Kim, KimStatusChange, Membership
-from groups.tasks import join_request_notify_managers, membership_decision_notify
+from groups.tasks import (
+    join_request_notify_managers,
+    membership_decision_notify,
+    officer_term_remind,
+)
 from kim_portal.uploads import image_to_webp
 
 # Which status may follow which. Dissolving is always possible; a dissolved KIM stays so.
@@ -243,3 +250,29 @@ def membership_leave(*, membership: Membership, user: User) -> Membership:
     membership.status = Membership.Status.LEFT
     membership.term_end = timezone.localdate() if was_active else None
     return _save(membership, ["status", "term_end"])
+
+
+# How long before an officer's term ends the KIM's managers are reminded.
+TERM_REMINDER_DAYS = 30
+
+
+@transaction.atomic
+def officer_term_reminders_send(*, today: date | None = None) -> int:
+    """Queue a reminder to the KIM's managers for each active officer whose term ends within
+    ``TERM_REMINDER_DAYS`` and who was not reminded of that end yet (a day missed is made up;
+    a rerun queues nothing). Returns how many."""
+    today = today or timezone.localdate()
+    due = list(
+        Membership.objects.active()
+        .exclude(role=Membership.Role.MEMBER)
+        .filter(term_end__gte=today, term_end__lte=today + timedelta(days=TERM_REMINDER_DAYS))
+        .exclude(term_end_reminded=F("term_end"))
+        .select_for_update(skip_locked=True)
+    )
+    for membership in due:
+        membership.term_end_reminded = membership.term_end
+        membership.save(update_fields=["term_end_reminded"])
+        transaction.on_commit(
+            lambda pk=membership.pk: officer_term_remind.enqueue(membership_id=pk)
+        )
+    return len(due)

@@ -54,3 +54,28 @@ def membership_decision_notify(*, membership_id: int) -> bool:
         key=f"membership-decided-{membership.pk}-{membership.status}",
     )
     return True
+
+
+@task()
+def officer_term_remind(*, membership_id: int) -> int:
+    """Email the KIM's managers that an officer's term ends soon; returns how many."""
+    from groups.models import Membership
+
+    membership = Membership.objects.select_related("kim", "user").filter(pk=membership_id).first()
+    if membership is None or membership.status != Membership.Status.ACTIVE:
+        return 0
+    recipients = list(
+        Membership.objects.active()
+        .filter(kim=membership.kim, role__in=Membership.MANAGER_ROLES, user__isnull=False)
+        .values_list("user__email", flat=True)
+    )
+    if not recipients:
+        return 0
+    context = {
+        "membership": membership,
+        "manage_url": settings.PORTAL_BASE_URL
+        + reverse("groups:kim-manage", kwargs={"slug": membership.kim.slug}),
+    }
+    rendered = mail_render(template="groups/email/officer_term", context=context)
+    mail_queue(to=recipients, subject=rendered.subject, body=rendered.body)
+    return len(recipients)

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 DAILY_JOBS = {
     # Participants of trainings that start tomorrow.
     "send_training_reminders": [],
+    # KIM managers, a month before an officer's term ends.
+    "send_officer_term_reminders": [],
     # Aspiration senders' contacts past the retention period (UU PDP).
     "erase_expired_contacts": [],
     "clearsessions": [],

@@ -257,3 +257,40 @@ def test_the_person_is_emailed_when_their_request_is_decided(
     assert email.to == [resident.email]
     assert email.subject == subject
     assert "Siti Rahmawati" in email.body and says in email.body
+
+
+def test_managers_are_reminded_once_a_month_before_an_officers_term_ends(
+    kim, chair, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groups.services import officer_term_reminders_send
+
+    today = timezone.localdate()
+    treasurer = MembershipFactory(
+        kim=kim,
+        role=Membership.Role.TREASURER,
+        user=None,
+        person_name="Yuni Astuti",
+        term_end=today + timedelta(days=20),
+    )
+    MembershipFactory(kim=kim, role=Membership.Role.MEMBER, term_end=today + timedelta(days=5))
+    MembershipFactory(kim=kim, role=Membership.Role.SECRETARY, term_end=today + timedelta(days=45))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert officer_term_reminders_send(today=today) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert officer_term_reminders_send(today=today + timedelta(days=1)) == 0
+
+    [email] = mail.outbox
+    assert chair.email in email.to
+    assert "Yuni Astuti" in email.subject and "Bendahara" in email.subject
+    assert f"/kim/{kim.slug}/kelola/" in email.body
+
+    # Reappointed with a new end, the new end is reminded in its turn.
+    treasurer.term_end = today + timedelta(days=400)
+    treasurer.save()
+    assert officer_term_reminders_send(today=today + timedelta(days=375)) == 1
