@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import WhatsAppNumberField
 from aspirations.models import Category, Submission
+from aspirations.services import code_normalise
 from kim_portal.uploads import MB, ImageValidator
 from news.forms import PhotoField, PhotoLostNotice
 from news.models import Post
@@ -226,6 +227,7 @@ class QueueFilterForm(forms.Form):
     """District, status and kind. The districts come as a list (the area's, cached, or a
     manager's own), so the choices cost no query of their own."""
 
+    kode = forms.CharField(label=_("Tracking code"), required=False, max_length=40)
     kecamatan = forms.ChoiceField(label=_("District"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     jenis = forms.ChoiceField(label=_("Kind"), required=False)
@@ -240,6 +242,12 @@ class QueueFilterForm(forms.Form):
         self.fields["jenis"].choices = [("", _("All kinds")), *Submission.Kind.choices]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+        self.fields["kode"].widget.attrs = {
+            "class": "form-control text-uppercase",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+            "enterkeyhint": "search",
+        }
 
     def filter(self, submissions):
         """The submissions matching the filters; none when a value is not one we know."""
@@ -248,6 +256,9 @@ class QueueFilterForm(forms.Form):
         if not self.is_valid():
             return submissions.none()
         data = self.cleaned_data
+        if data.get("kode"):
+            # A caller reads out the code on the phone: case, spaces and dashes do not matter.
+            submissions = submissions.filter(code=code_normalise(data["kode"]))
         if data["kecamatan"]:
             submissions = submissions.filter(district_id=self.districts[data["kecamatan"]].pk)
         if data.get("status"):
@@ -264,6 +275,7 @@ class PublicFilterForm(QueueFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["status"]
+        del self.fields["kode"]
         self.categories = {category.slug: category for category in Category.objects.all()}
         self.fields["kategori"].choices = [("", _("All categories"))] + [
             (slug, category.name) for slug, category in self.categories.items()

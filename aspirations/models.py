@@ -7,6 +7,7 @@ public page. A submission becomes public once answered, unless its sender kept i
 was rejected. Every status change and answer is kept in ``SubmissionChange``.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -143,6 +144,10 @@ class Submission(TimeStampedModel):
     )
     forwarded_to = models.CharField(_("forwarded to (OPD)"), max_length=200, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True, max_length=1000)
+    # The portal's language the sender used: their emails are written in it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="id", editable=False
+    )
     answer = models.TextField(_("public answer"), blank=True, max_length=5000)
     fact_check = models.ForeignKey(
         "news.Post",

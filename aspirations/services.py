@@ -5,6 +5,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +19,7 @@ from aspirations.selectors import submission_list_contact_expired
 from aspirations.tasks import (
     submission_notify_answer,
     submission_notify_handlers,
+    submission_notify_rejected,
     submission_send_code,
 )
 from groups import permissions
@@ -100,10 +102,16 @@ def _photo_attach(submission: Submission, upload) -> None:
 
 @transaction.atomic
 def submission_create(
-    *, kind: str, data: dict, photo=None, submitter: User | None = None
+    *,
+    kind: str,
+    data: dict,
+    photo=None,
+    submitter: User | None = None,
+    language: str = settings.LANGUAGE_CODE,
 ) -> Submission:
     """Record an aspiration or a hoax report, tell its handlers, and email the code to the
-    sender. The same text from the same phone or email within a day is refused."""
+    sender (in ``language``, the portal's language they used; so are later emails). The same
+    text from the same phone or email within a day is refused."""
     phone = normalize_whatsapp_number(data.get("submitter_phone", "")).strip()
     email = (data.get("submitter_email") or "").strip().lower()
     submission = Submission(
@@ -122,6 +130,7 @@ def submission_create(
         submitter_email=email,
         is_anonymous=bool(data.get("is_anonymous")),
         is_private=bool(data.get("is_private")),
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
     )
     if not Village.objects.in_area().filter(pk=submission.village_id).exists():
         raise ValidationError(
@@ -302,6 +311,8 @@ def submission_reject(*, submission: Submission, actor: User, reason: str) -> Su
     submission.full_clean()
     submission.save(update_fields=["status", "rejection_reason", "updated_at"])
     _log(submission, from_status, actor, reason)
+    pk = submission.pk
+    transaction.on_commit(lambda: submission_notify_rejected.enqueue(submission_id=pk))
     return submission
 
 

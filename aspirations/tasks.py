@@ -2,18 +2,29 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django_tasks import task
 
 from kim_portal.mail import mail_queue, mail_render
 
 
 def _render(name: str, context: dict) -> tuple[str, str]:
-    rendered = mail_render(template=f"aspirations/email/{name}", context=context)
+    """An email to the sender, in the language they used on the portal (``context`` holds the
+    submission), or one to handlers in the portal's language."""
+    submission = context.get("submission")
+    language = submission.language if name in SENDER_EMAILS else None
+    rendered = mail_render(template=f"aspirations/email/{name}", context=context, language=language)
     return rendered.subject, rendered.body
 
 
+SENDER_EMAILS = {"code", "answer", "rejected"}
+
+
 def _track_url(submission) -> str:
-    return settings.PORTAL_BASE_URL + reverse("aspirations:track") + f"?kode={submission.code}"
+    """The tracking page in the sender's language."""
+    with translation.override(submission.language):
+        path = reverse("aspirations:track")
+    return settings.PORTAL_BASE_URL + path + f"?kode={submission.code}"
 
 
 @task()
@@ -90,5 +101,24 @@ def submission_notify_answer(*, submission_id: int) -> bool:
             settings.PORTAL_BASE_URL + submission.fact_check.get_absolute_url()
         )
     subject, body = _render("answer", context)
+    mail_queue(to=submission.submitter_email, subject=subject, body=body)
+    return True
+
+
+@task()
+def submission_notify_rejected(*, submission_id: int) -> bool:
+    """Email the sender that their submission was rejected, and why (when they gave an
+    email)."""
+    from aspirations.models import Submission
+
+    submission = Submission.objects.filter(pk=submission_id).first()
+    if (
+        submission is None
+        or not submission.submitter_email
+        or submission.status != Submission.Status.REJECTED
+    ):
+        return False
+    context = {"submission": submission, "track_url": _track_url(submission)}
+    subject, body = _render("rejected", context)
     mail_queue(to=submission.submitter_email, subject=subject, body=body)
     return True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("laporkan-hoaks/", public.HoaxReportCreateView.as_view(), name="report-hoax"),
     path("terkirim/", public.SubmissionSentView.as_view(), name="sent"),
     path("lacak/", public.TrackView.as_view(), name="track"),
+    path("saya/", public.MySubmissionsView.as_view(), name="mine"),
     path("<int:pk>/", public.PublicDetailView.as_view(), name="public-detail"),
     # KIM managers of the village and Dinkominfo staff
     path("kelola/", handle.QueueView.as_view(), name="queue"),

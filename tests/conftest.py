@@ -27,6 +27,17 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def _portal_language():
+    """Each test starts in the portal's language: a request to /en/ leaves English active in
+    the thread (LocaleMiddleware activates it and nothing switches it back)."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # allauth's rate limits live in the cache; each test starts with a clean slate.
     cache.clear()

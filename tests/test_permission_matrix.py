@@ -98,6 +98,7 @@ MATRIX = [
     ("aspiration-submit", "get", {"default": 200}),
     ("hoax-report", "get", {"default": 200}),
     ("aspiration-track", "get", {"default": 200}),
+    ("my-aspirations", "get", {"default": 200, "anonymous": 302}),
     ("open-aspiration-detail", "get", {"default": 404}),
     (
         "aspiration-queue",
@@ -210,6 +211,7 @@ def world(db):
         "aspiration-submit": reverse("aspirations:submit"),
         "hoax-report": reverse("aspirations:report-hoax"),
         "aspiration-track": reverse("aspirations:track"),
+        "my-aspirations": reverse("aspirations:mine"),
         "open-aspiration-detail": submission.get_absolute_url(),
         "aspiration-queue": reverse("aspirations:queue"),
         "aspiration-handle": reverse("aspirations:handle-detail", args=[submission.pk]),

@@ -1,6 +1,9 @@
 """Pages for villagers: send an aspiration or a hoax report, follow it by code, and read the
 answered ones. Nothing here shows a sender's phone number or email."""
 
+import time
+
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +27,9 @@ from regions.models import District
 from regions.selectors import region_area_parts
 
 SENT_SESSION_KEY = "aspirations:sent"
+# The page with a just-sent code answers again for this long (seconds): cheap phones reload a
+# tab left in the background, and the code must not be gone then.
+SENT_SHOWN_FOR = 3600
 
 
 class SubmissionCreateView(View):
@@ -61,8 +67,8 @@ class SubmissionCreateView(View):
         return render(self.request, self.template_name, context, status=status)
 
     def sent_just_now(self, form) -> bool:
-        """Whether this browser sent this very text a moment ago and has not seen its code."""
-        pk = self.request.session.get(SENT_SESSION_KEY)
+        """Whether this browser sent this very text within the hour (its code is shown again)."""
+        pk = _sent_recently(self.request)
         return bool(pk) and (
             Submission.objects.filter(
                 pk=pk, kind=self.form_class.kind, text=text_clean(form.cleaned_data["text"])
@@ -112,6 +118,7 @@ class SubmissionCreateView(View):
                 data=form.service_data(),
                 photo=form.cleaned_data.get("photo"),
                 submitter=request.user,
+                language=request.LANGUAGE_CODE,
             )
         except ValidationError as err:
             limits.limit_give_back("address", [address])
@@ -123,8 +130,17 @@ class SubmissionCreateView(View):
                 form.add_error(None, err)
             form.note_photo_lost()
             return self.render_form(form)
-        request.session[SENT_SESSION_KEY] = submission.pk
+        request.session[SENT_SESSION_KEY] = {"pk": submission.pk, "at": time.time()}
         return redirect("aspirations:sent")
+
+
+def _sent_recently(request) -> int | None:
+    """The submission this browser sent within the last hour, if any."""
+    sent = request.session.get(SENT_SESSION_KEY)
+    if not isinstance(sent, dict) or time.time() - sent.get("at", 0) > SENT_SHOWN_FOR:
+        request.session.pop(SENT_SESSION_KEY, None)
+        return None
+    return sent.get("pk")
 
 
 class HoaxReportCreateView(SubmissionCreateView):
@@ -132,10 +148,11 @@ class HoaxReportCreateView(SubmissionCreateView):
 
 
 class SubmissionSentView(View):
-    """The code, shown once right after sending; a reload shows how to track instead."""
+    """The code, shown right after sending and again on a reload within the hour; after that
+    (or in another browser) how to track instead."""
 
     def get(self, request):
-        pk = request.session.pop(SENT_SESSION_KEY, None)
+        pk = _sent_recently(request)
         submission = (
             Submission.objects.select_related("village", "district").filter(pk=pk).first()
             if pk
@@ -248,3 +265,18 @@ class PublicDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class MySubmissionsView(LoginRequiredMixin, ListView):
+    """What the logged-in person sent while logged in, newest first, with each one's status."""
+
+    template_name = "aspirations/my_submissions.html"
+    context_object_name = "submissions"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            Submission.objects.for_list()
+            .filter(submitter=self.request.user)
+            .order_by("-created_at", "-pk")
+        )

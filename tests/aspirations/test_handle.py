@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from aspirations.models import Submission
+from aspirations.models import Category, Submission
 from aspirations.services import (
     submission_answer,
     submission_close,
@@ -74,6 +74,19 @@ def test_the_queue_is_newest_first_and_filters_by_district_status_and_kind(
     assert headings(status="diverifikasi") == ["Pertama"]
     assert headings(jenis="hoaks") == [hoax.heading]
     assert second.heading == "Kedua"
+    # A villager on the phone reads the code out: any case, with spaces or dashes.
+    typed = "-".join(second.code[i : i + 5] for i in (0, 5)).lower()
+    assert headings(kode=f" {typed} ") == ["Kedua"]
+    assert headings(kode="TIDAKADA99") == []
+
+
+def test_a_manager_searching_a_code_outside_their_villages_finds_nothing(
+    client_as, village, other_village, manager
+):
+    elsewhere = make_submission(other_village, title="Desa lain")
+    page = client_as(manager).get(reverse("aspirations:queue"), {"kode": elsewhere.code})
+    assert page.status_code == 200 and list(page.context["submissions"]) == []
+    assert 'name="kode"' in page.content.decode()
 
 
 def test_the_whole_workflow_is_logged_with_who_and_when(village, manager, staff_user):
@@ -354,3 +367,44 @@ def test_a_handler_acting_on_a_page_another_handler_changed_meanwhile_is_refused
     assert refused.value.code == "invalid_transition"
     submission.refresh_from_db()
     assert submission.status == Submission.Status.ANSWERED and submission.rejection_reason == ""
+
+
+def test_the_sender_is_emailed_when_a_submission_is_rejected_with_the_reason(
+    village, staff_user, django_capture_on_commit_callbacks
+):
+    submission = make_submission(village)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_reject(submission=submission, actor=staff_user, reason="Sudah dilaporkan.")
+
+    [email] = mail.outbox
+    assert email.to == ["sari@warga.test"]
+    assert email.subject == f"Kiriman Anda {submission.display_code} tidak ditindaklanjuti"
+    assert "Sudah dilaporkan." in email.body
+    assert f"/aspirasi/lacak/?kode={submission.code}" in email.body
+
+
+def test_a_sender_who_wrote_in_english_gets_every_email_in_english(
+    client, village, staff_user, django_capture_on_commit_callbacks
+):
+    from tests.aspirations.conftest import aspiration_data
+
+    category = Category.objects.get(slug="infrastruktur")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en/aspirasi/kirim/",
+            aspiration_data(village, category, submitter_email="ann@contoh.test"),
+        )
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.language == "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_reject(submission=submission, actor=staff_user, reason="Duplicate.")
+
+    to_sender = [m for m in mail.outbox if m.to == ["ann@contoh.test"]]
+    assert [m.subject.split(" ")[0] for m in to_sender] == ["Your", "Your"]
+    assert all(f"/en/aspirasi/lacak/?kode={submission.code}" in m.body for m in to_sender)
+    # The handlers are written to in the portal's language.
+    to_handlers = [m for m in mail.outbox if m.to == [staff_user.email]]
+    assert to_handlers and all(m.subject.startswith("Aspirasi baru") for m in to_handlers)

@@ -12,6 +12,7 @@ from PIL import Image
 
 from aspirations.models import Category, Submission
 from aspirations.services import CODE_ALPHABET
+from aspirations.views.public import SENT_SESSION_KEY, SENT_SHOWN_FOR
 from tests.aspirations.conftest import aspiration_data, indonesian, jpeg, send
 from tests.factories import UserFactory
 
@@ -32,7 +33,7 @@ def test_the_categories_are_seeded_and_staff_may_edit_them():
     ]
 
 
-def test_a_villager_sends_an_aspiration_and_sees_the_code_once(
+def test_a_villager_sends_an_aspiration_and_sees_the_code_for_an_hour(
     client, village, category, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -50,8 +51,15 @@ def test_a_villager_sends_an_aspiration_and_sees_the_code_once(
     sent = client.get(response.url)
     assert submission.display_code in sent.content.decode()
     assert sent["Cache-Control"] == "private, no-store"
+    # A cheap phone reloads the tab it left in the background: the code is still there.
     again = client.get(response.url).content.decode()
-    assert submission.display_code not in again
+    assert submission.display_code in again
+    session = client.session
+    session[SENT_SESSION_KEY]["at"] -= SENT_SHOWN_FOR + 1
+    session.save()
+    an_hour_later = client.get(response.url).content.decode()
+    assert submission.display_code not in an_hour_later
+    assert submission.display_code not in Client().get(response.url).content.decode()
     # The code goes to the sender's email; nothing about the contact goes to the handlers.
     to_sender = [m for m in mail.outbox if m.to == ["rudi@warga.test"]]
     assert len(to_sender) == 1 and submission.display_code in to_sender[0].body
@@ -336,7 +344,7 @@ def test_a_second_tap_on_send_shows_the_code_of_the_first_instead_of_a_duplicate
     submission = Submission.objects.get()
     assert submission.display_code in client.get(again.url).content.decode()
     after_seeing_the_code = send(client, village, category)
-    assert after_seeing_the_code.status_code == 200
+    assert after_seeing_the_code.url == reverse("aspirations:sent")
     assert Submission.objects.count() == 1
 
 
@@ -491,3 +499,26 @@ def test_the_service_refuses_a_village_outside_the_area(db):
 
     assert "village" in error.value.error_dict
     assert not Submission.objects.exists()
+
+
+def test_a_logged_in_sender_lists_their_own_submissions_and_nobody_elses(
+    client, client_as, village, category, django_assert_max_num_queries
+):
+    siti = UserFactory(name="Siti Rahmawati")
+    mine = client_as(siti)
+    for n in range(3):
+        send(mine, village, category, text=f"Usulan Siti nomor {n}.")
+    send(client, village, category, text="Usulan tanpa akun.")
+    others = UserFactory()
+    send(client_as(others), village, category, text="Usulan orang lain.")
+
+    with django_assert_max_num_queries(8):
+        page = mine.get(reverse("aspirations:mine"))
+
+    listed = page.context["submissions"]
+    assert [s.text for s in listed] == [f"Usulan Siti nomor {n}." for n in (2, 1, 0)]
+    html = page.content.decode()
+    assert all(s.display_code in html for s in listed)
+    assert f'href="/aspirasi/lacak/?kode={listed[0].code}"' in html
+    assert 'href="/aspirasi/saya/"' in mine.get(reverse("accounts:dashboard")).content.decode()
+    assert client.get(reverse("aspirations:mine")).status_code == 302
