@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from aspirations.models import Category, RetentionSetting, Submission, SubmissionChange
+from aspirations.models import Category, Opd, RetentionSetting, Submission, SubmissionChange
 from aspirations.services import submission_contact_erase
 from groups import permissions
 from kim_portal.admin import ReadOnlyModelAdmin, confirm_action
@@ -44,6 +44,15 @@ class SubmissionChangeInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Opd)
+class OpdAdmin(admin.ModelAdmin):
+    """The offices submissions are forwarded to (an office with an email is sent them)."""
+
+    list_display = ("name", "email", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "email")
 
 
 @admin.register(Submission)

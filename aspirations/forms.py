@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import WhatsAppNumberField
-from aspirations.models import Category, Submission
+from aspirations.models import Category, Opd, Submission
 from aspirations.services import code_normalise
 from kim_portal.uploads import MB, ImageValidator
 from news.forms import PhotoField, PhotoLostNotice
@@ -307,11 +307,27 @@ class NoteForm(forms.Form):
 
 
 class ForwardForm(NoteForm):
-    forwarded_to = forms.CharField(
+    opd = forms.ModelChoiceField(
         label=_("Office (OPD) it is forwarded to"),
+        queryset=Opd.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Another office (name it below)"),
+        help_text=_("An office with an email gets the submission, without the sender's contact."),
+    )
+    forwarded_to = forms.CharField(
+        label=_("Another office"),
         max_length=200,
+        required=False,
         help_text=_("e.g. Dinas PUPR, Dinas Kesehatan, Dinas Sosial."),
     )
+
+    field_order = ["opd", "forwarded_to", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("opd") and not (data.get("forwarded_to") or "").strip():
+            self.add_error("forwarded_to", _("Choose or name the office it is forwarded to."))
+        return data
 
 
 class AnswerForm(forms.Form):
@@ -361,4 +377,13 @@ class RejectForm(forms.Form):
         help_text=_(
             "e.g. spam, abusive language, a duplicate of another report. The sender sees it."
         ),
+    )
+
+
+class OpdAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your office's answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Shown on the public page and sent to the resident. Write no personal data."),
     )

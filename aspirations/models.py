@@ -36,6 +36,26 @@ class Category(models.Model):
         return self.name
 
 
+class Opd(models.Model):
+    """A government office (organisasi perangkat daerah) that submissions are forwarded to;
+    staff keep the list. With an email, a forwarded submission is sent to it with a link to
+    answer, without the sender's contact."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Offered when forwarding a submission.")
+    )
+
+    class Meta:
+        verbose_name = _("office (OPD)")
+        verbose_name_plural = _("offices (OPD)")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class SubmissionQuerySet(models.QuerySet):
     def public(self):
         """Submissions anyone may read: answered or closed with an answer, not kept private."""
@@ -46,7 +66,7 @@ class SubmissionQuerySet(models.QuerySet):
     def for_list(self):
         """The joins of a list of submissions: place, category and the linked fact check."""
         return self.select_related(
-            "village", "district", "category", "fact_check", "answered_by_kim"
+            "village", "district", "category", "fact_check", "answered_by_kim", "answered_by_opd"
         )
 
     def for_villages(self, village_ids):
@@ -143,6 +163,14 @@ class Submission(TimeStampedModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
     )
     forwarded_to = models.CharField(_("forwarded to (OPD)"), max_length=200, blank=True)
+    forwarded_opd = models.ForeignKey(
+        Opd,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forwarded_submissions",
+        verbose_name=_("forwarded to (OPD record)"),
+    )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True, max_length=1000)
     # The portal's language the sender used: their emails are written in it.
     language = models.CharField(
@@ -165,6 +193,14 @@ class Submission(TimeStampedModel):
         null=True,
         blank=True,
         verbose_name=_("answered by"),
+    )
+    answered_by_opd = models.ForeignKey(
+        Opd,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answered_submissions",
+        verbose_name=_("answered by office (OPD)"),
     )
     answered_by_kim = models.ForeignKey(
         "groups.Kim",

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -14,13 +15,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.validators import normalize_whatsapp_number
-from aspirations.models import Submission, SubmissionChange
+from aspirations.models import Opd, Submission, SubmissionChange
 from aspirations.selectors import submission_list_contact_expired
 from aspirations.tasks import (
     submission_notify_answer,
     submission_notify_handlers,
     submission_notify_rejected,
     submission_send_code,
+    submission_send_to_opd,
 )
 from groups import permissions
 from groups.models import Kim
@@ -200,23 +202,62 @@ def submission_verify(*, submission: Submission, actor: User, note: str = "") ->
 
 @transaction.atomic
 def submission_forward(
-    *, submission: Submission, actor: User, forwarded_to: str, note: str = ""
+    *,
+    submission: Submission,
+    actor: User,
+    opd: Opd | None = None,
+    forwarded_to: str = "",
+    note: str = "",
 ) -> Submission:
-    """Pass the submission on to the government office (OPD) that can act on it, naming it."""
-    forwarded_to = text_clean(forwarded_to)
+    """Pass the submission on to the government office (OPD) that can act on it: one of the
+    offices staff keep (``opd``), which is emailed the submission without the sender's contact
+    and with a link to answer, or an office named in ``forwarded_to``."""
+    forwarded_to = opd.name if opd is not None else text_clean(forwarded_to)
     if not forwarded_to:
         raise ValidationError(
-            {"forwarded_to": _("Name the office it is forwarded to.")}, code="opd_required"
+            {"forwarded_to": _("Choose or name the office it is forwarded to.")},
+            code="opd_required",
         )
     from_status = _move(
         submission, Status.FORWARDED, [Status.RECEIVED, Status.VERIFIED, Status.FORWARDED], actor
     )
     submission.forwarded_to = forwarded_to[:200]
+    submission.forwarded_opd = opd
     submission.full_clean()
-    submission.save(update_fields=["status", "forwarded_to", "updated_at"])
+    submission.save(update_fields=["status", "forwarded_to", "forwarded_opd", "updated_at"])
     note = text_clean(note)
     _log(submission, from_status, actor, f"{forwarded_to}\n{note}".strip())
+    if opd is not None and opd.email:
+        pk, opd_pk = submission.pk, opd.pk
+        transaction.on_commit(
+            lambda: submission_send_to_opd.enqueue(submission_id=pk, opd_id=opd_pk)
+        )
     return submission
+
+
+OPD_LINK_SALT = "aspirations.opd-answer"
+# How long the answer link emailed to an office works (seconds): 90 days.
+OPD_LINK_MAX_AGE = 90 * 24 * 3600
+
+
+def opd_answer_token(*, submission: Submission, opd: Opd) -> str:
+    """The key of the link an office answers with: signed, naming the submission and office."""
+    return signing.dumps([submission.pk, opd.pk], salt=OPD_LINK_SALT, compress=True)
+
+
+def opd_answer_token_read(token: str) -> tuple[Submission, Opd] | None:
+    """The submission and office of a link still valid, if the submission is still forwarded
+    to that office; else None."""
+    try:
+        submission_pk, opd_pk = signing.loads(token, salt=OPD_LINK_SALT, max_age=OPD_LINK_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    submission = (
+        Submission.objects.for_list().filter(pk=submission_pk, forwarded_opd_id=opd_pk).first()
+    )
+    if submission is None:
+        return None
+    return submission, submission.forwarded_opd
 
 
 def _answering_kim(submission: Submission, actor: User) -> Kim | None:
@@ -259,11 +300,56 @@ def submission_answer(
     from_status = _move(
         submission, Status.ANSWERED, [*Submission.OPEN_STATUSES, Status.ANSWERED], actor
     )
+    return _answer_save(
+        submission,
+        from_status=from_status,
+        answer=answer,
+        fact_check=fact_check,
+        user=actor,
+        kim=_answering_kim(submission, actor),
+        keep_private=keep_private,
+    )
+
+
+@transaction.atomic
+def submission_answer_by_opd(*, submission: Submission, opd: Opd, answer: str) -> Submission:
+    """The office a submission was forwarded to answers through its emailed link (see
+    ``opd_answer_token``); the answer is public as any other and the sender is emailed."""
+    answer = text_clean(answer)
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer.")}, code="answer_required")
+    submission.status, submission.first_answered_at, forwarded_opd_id = (
+        Submission.objects.select_for_update()
+        .values_list("status", "first_answered_at", "forwarded_opd_id")
+        .get(pk=submission.pk)
+    )
+    allowed = [*Submission.OPEN_STATUSES, Status.ANSWERED]
+    if forwarded_opd_id != opd.pk or submission.status not in allowed:
+        raise ValidationError(
+            _("This submission no longer waits for your office's answer."), code="not_forwarded"
+        )
+    from_status = submission.status
+    submission.status = Status.ANSWERED
+    return _answer_save(submission, from_status=from_status, answer=answer, opd=opd)
+
+
+def _answer_save(
+    submission: Submission,
+    *,
+    from_status: str,
+    answer: str,
+    fact_check=None,
+    user: User | None = None,
+    kim: Kim | None = None,
+    opd: Opd | None = None,
+    keep_private: bool = False,
+) -> Submission:
     now = timezone.now()
     submission.answer = answer
     submission.fact_check = fact_check
-    submission.answered_by = actor
-    submission.answered_by_kim = _answering_kim(submission, actor)
+    submission.answered_by = user
+    submission.answered_by_kim = kim
+    submission.answered_by_opd = opd
     submission.answered_at = now
     submission.first_answered_at = submission.first_answered_at or now
     submission.is_private = submission.is_private or keep_private
@@ -275,6 +361,7 @@ def submission_answer(
             "fact_check",
             "answered_by",
             "answered_by_kim",
+            "answered_by_opd",
             "answered_at",
             "first_answered_at",
             "is_private",
@@ -282,7 +369,7 @@ def submission_answer(
         ]
     )
     _photo_place(submission)
-    _log(submission, from_status, actor, answer)
+    _log(submission, from_status, user, f"{opd.name}: {answer}" if opd else answer)
     pk = submission.pk
     if submission.submitter_email:
         transaction.on_commit(lambda: submission_notify_answer.enqueue(submission_id=pk))

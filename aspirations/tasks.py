@@ -122,3 +122,28 @@ def submission_notify_rejected(*, submission_id: int) -> bool:
     subject, body = _render("rejected", context)
     mail_queue(to=submission.submitter_email, subject=subject, body=body)
     return True
+
+
+@task()
+def submission_send_to_opd(*, submission_id: int, opd_id: int) -> bool:
+    """Email the office a submission was forwarded to: what was sent and where, never who sent
+    it, with a link to answer (valid 90 days)."""
+    from aspirations.models import Opd, Submission
+    from aspirations.services import opd_answer_token
+
+    submission = (
+        Submission.objects.select_related("village", "district", "category")
+        .filter(pk=submission_id, forwarded_opd_id=opd_id)
+        .first()
+    )
+    opd = Opd.objects.filter(pk=opd_id).first()
+    if submission is None or opd is None or not opd.email:
+        return False
+    path = reverse(
+        "aspirations:opd-answer", kwargs={"token": opd_answer_token(submission=submission, opd=opd)}
+    )
+    subject, body = _render(
+        "opd", {"submission": submission, "opd": opd, "answer_url": settings.PORTAL_BASE_URL + path}
+    )
+    mail_queue(to=opd.email, subject=subject, body=body)
+    return True

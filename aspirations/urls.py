@@ -11,6 +11,8 @@ urlpatterns = [
     path("terkirim/", public.SubmissionSentView.as_view(), name="sent"),
     path("lacak/", public.TrackView.as_view(), name="track"),
     path("saya/", public.MySubmissionsView.as_view(), name="mine"),
+    # The office (OPD) a submission was forwarded to, by the signed link emailed to it
+    path("opd/<str:token>/", public.OpdAnswerView.as_view(), name="opd-answer"),
     path("<int:pk>/", public.PublicDetailView.as_view(), name="public-detail"),
     # KIM managers of the village and Dinkominfo staff
     path("kelola/", handle.QueueView.as_view(), name="queue"),

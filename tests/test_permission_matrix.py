@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from aspirations.models import Category as AspirationCategory
-from aspirations.models import Submission
-from aspirations.services import submission_create
+from aspirations.models import Opd, Submission
+from aspirations.services import opd_answer_token, submission_create
 from groups.models import Membership
 from imports.models import ImportJob
 from news.models import Post
@@ -99,6 +99,10 @@ MATRIX = [
     ("hoax-report", "get", {"default": 200}),
     ("aspiration-track", "get", {"default": 200}),
     ("my-aspirations", "get", {"default": 200, "anonymous": 302}),
+    # The office a submission was forwarded to answers by the link emailed to it: the link is
+    # the key, whoever holds it; a wrong link is a 404 for everyone.
+    ("opd-answer", "get", {"default": 200}),
+    ("opd-answer-wrong-link", "get", {"default": 404}),
     ("open-aspiration-detail", "get", {"default": 404}),
     (
         "aspiration-queue",
@@ -156,6 +160,9 @@ def world(db):
             "submitter_phone": "081234567890",
         },
     )
+    opd = Opd.objects.create(name="Dinas PUPR", email="pupr@contoh.go.id")
+    Submission.objects.filter(pk=submission.pk).update(forwarded_opd=opd)
+    opd_token = opd_answer_token(submission=submission, opd=opd)
     urls = {
         "kim-list": reverse("groups:kim-list"),
         "kim-detail": kim.get_absolute_url(),
@@ -212,6 +219,8 @@ def world(db):
         "hoax-report": reverse("aspirations:report-hoax"),
         "aspiration-track": reverse("aspirations:track"),
         "my-aspirations": reverse("aspirations:mine"),
+        "opd-answer": reverse("aspirations:opd-answer", args=[opd_token]),
+        "opd-answer-wrong-link": reverse("aspirations:opd-answer", args=[opd_token + "x"]),
         "open-aspiration-detail": submission.get_absolute_url(),
         "aspiration-queue": reverse("aspirations:queue"),
         "aspiration-handle": reverse("aspirations:handle-detail", args=[submission.pk]),

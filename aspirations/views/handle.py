@@ -150,6 +150,7 @@ class HandleActionView(HandleDetailView):
                 submission_forward(
                     submission=submission,
                     actor=actor,
+                    opd=data.get("opd"),
                     forwarded_to=data["forwarded_to"],
                     note=data["note"],
                 )

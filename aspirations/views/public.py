@@ -6,6 +6,7 @@ import time
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -16,11 +17,18 @@ from aspirations.forms import (
     CIRCULATED_SUGGESTIONS,
     AspirationForm,
     HoaxReportForm,
+    OpdAnswerForm,
     PublicFilterForm,
     TrackForm,
 )
 from aspirations.models import Submission
-from aspirations.services import code_normalise, submission_create, text_clean
+from aspirations.services import (
+    code_normalise,
+    opd_answer_token_read,
+    submission_answer_by_opd,
+    submission_create,
+    text_clean,
+)
 from groups.models import Kim
 from kim_portal.context_processors import language_alternates
 from regions.models import District
@@ -280,3 +288,42 @@ class MySubmissionsView(LoginRequiredMixin, ListView):
             .filter(submitter=self.request.user)
             .order_by("-created_at", "-pk")
         )
+
+
+class OpdAnswerView(View):
+    """The page an office (OPD) answers a forwarded submission on, reached by the signed link
+    emailed to it (no account). It shows what was sent and where, never the sender's contact;
+    a link that is wrong, expired or for a submission forwarded elsewhere since is a 404."""
+
+    template_name = "aspirations/opd_answer.html"
+
+    def dispatch(self, request, *args, token, **kwargs):
+        found = opd_answer_token_read(token)
+        if found is None:
+            raise Http404
+        self.submission, self.opd = found
+        response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def render_form(self, form, *, saved=False, status=200):
+        context = {"submission": self.submission, "opd": self.opd, "form": form, "saved": saved}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        initial = {"answer": self.submission.answer} if self.submission.answered_by_opd_id else {}
+        return self.render_form(OpdAnswerForm(initial=initial))
+
+    def post(self, request):
+        form = OpdAnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                submission_answer_by_opd(
+                    submission=self.submission, opd=self.opd, answer=form.cleaned_data["answer"]
+                )
+            except ValidationError as err:
+                form.add_error(None, err)
+            else:
+                return self.render_form(form, saved=True)
+        return self.render_form(form, status=400)
