@@ -32,11 +32,34 @@ def audit_history(*targets) -> list[LogEntry]:
         content_type = ContentType.objects.get_for_model(model)
         lookup = {"object_id": pks} if isinstance(pks, int) else {"object_id__in": pks}
         rows |= Q(content_type=content_type, **lookup)
-    return list(
+    entries = list(
         LogEntry.objects.filter(rows)
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")[:HISTORY_LENGTH]
     )
+    for entry in entries:
+        entry.shown_changes = (
+            _shown_changes(entry) if entry.action == LogEntry.Action.UPDATE else []
+        )
+    return entries
+
+
+def _shown_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
+    """(field, old, new) in words: choices by their labels, an empty value as "—"."""
+    try:
+        changes = entry.changes_display_dict
+    except (TypeError, ValueError):
+        # django-auditlog cannot label a list of choices (an ArrayField such as a training's
+        # categories); those show as stored.
+        changes = entry.changes_dict
+    return [
+        (str(field), *(_shown(value) for value in values[:2])) for field, values in changes.items()
+    ]
+
+
+def _shown(value) -> str:
+    value = "" if value is None else str(value)
+    return "—" if value in ("", "None") else value
 
 
 def audit_forget_person(*, user, memberships) -> None:

@@ -4,6 +4,7 @@ that work on a phone; registrations are changed through ``trainings.services`` t
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,11 +18,11 @@ from trainings.models import (
     Session,
     Training,
 )
-from trainings.services import training_cancellation_notify, waiting_list_promote
-
-# The cover is shown once, at the width of a phone or of the page's column: 960 px is sharp on
-# a 360 px phone's 2x screen and a third of the bytes of 1600 px on slow data.
-COVER_MAX_SIDE = 960
+from trainings.services import (
+    COVER_MAX_SIDE,
+    training_status_change,
+    waiting_list_promote,
+)
 
 
 class TrainingAdminForm(forms.ModelForm):
@@ -118,21 +119,16 @@ class TrainingAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        """Fields are saved as typed; a status change goes through the same service as the
+        staff pages' buttons (allowed moves, and the emails a cancellation sends)."""
         if "cover" in form.changed_data and obj.cover:
             obj.cover = image_to_webp(obj.cover, max_side=COVER_MAX_SIDE)
+        new_status = obj.status
+        if change and "status" in form.changed_data:
+            obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
-        if change and "status" in form.changed_data and obj.status == Training.Status.CANCELLED:
-            emailed = training_cancellation_notify(training=obj, actor=request.user)
-            self.message_user(
-                request,
-                ngettext(
-                    "%d participant is emailed that the training is cancelled.",
-                    "%d participants are emailed that the training is cancelled.",
-                    emailed,
-                )
-                % emailed,
-                messages.WARNING,
-            )
+        if change and new_status != obj.status:
+            self._status_change(request, obj, new_status)
         elif change and "capacity" in form.changed_data:
             promoted = waiting_list_promote(training=obj, actor=request.user)
             if promoted:
@@ -147,14 +143,37 @@ class TrainingAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
 
+    def _status_change(self, request, training, to_status) -> bool:
+        try:
+            emailed = training_status_change(
+                training=training, actor=request.user, to_status=to_status
+            )
+        except ValidationError as err:
+            self.message_user(request, f"{training}: {' '.join(err.messages)}", messages.ERROR)
+            return False
+        training.status = to_status
+        if to_status == Training.Status.CANCELLED:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d participant is emailed that the training is cancelled.",
+                    "%d participants are emailed that the training is cancelled.",
+                    emailed,
+                )
+                % emailed,
+                messages.WARNING,
+            )
+        return True
+
     @admin.display(description=_("participants"))
     def manage_link(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_manage_url(), _("Manage"))
 
     @admin.action(description=_("Publish selected trainings"))
     def publish(self, request, queryset):
-        count = queryset.filter(status=Training.Status.DRAFT).update(
-            status=Training.Status.PUBLISHED
+        count = sum(
+            self._status_change(request, training, Training.Status.PUBLISHED)
+            for training in queryset.filter(status=Training.Status.DRAFT)
         )
         self.message_user(
             request,
@@ -164,8 +183,9 @@ class TrainingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Close registration of selected trainings"))
     def close_registration(self, request, queryset):
-        count = queryset.filter(status=Training.Status.PUBLISHED).update(
-            status=Training.Status.CLOSED
+        count = sum(
+            self._status_change(request, training, Training.Status.CLOSED)
+            for training in queryset.filter(status=Training.Status.PUBLISHED)
         )
         self.message_user(
             request,

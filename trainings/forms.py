@@ -12,8 +12,10 @@ from openpyxl import load_workbook
 
 from accounts.validators import validate_whatsapp_number
 from groups.models import Kim
+from kim_portal.uploads import MB, ImageValidator
+from news.forms import PhotoField
 from regions.models import District
-from trainings.models import ParticipantCategory
+from trainings.models import ParticipantCategory, Training
 
 MAX_IMPORT_ROWS = 2000
 # Spreadsheet columns (Indonesian headers, as staff type them) and the fields they fill.
@@ -249,3 +251,61 @@ def participant_rows_from_file(upload) -> list[dict]:
     if not rows:
         raise ValidationError(_("The file has no participants."))
     return rows
+
+
+class TrainingForm(forms.ModelForm):
+    """A training as staff create and edit it on the staff pages (the admin has the same
+    fields); saved through ``trainings.services.training_save``."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Who may register"),
+        choices=ParticipantCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: everyone."),
+    )
+    cover_upload = PhotoField(
+        label=_("Cover image"),
+        required=False,
+        validator=ImageValidator(max_bytes=8 * MB),
+    )
+
+    class Meta:
+        model = Training
+        fields = [
+            "title",
+            "description",
+            "start_date",
+            "end_date",
+            "venue_name",
+            "venue_address",
+            "capacity",
+            "categories",
+            "registration_opens_at",
+            "registration_closes_at",
+            "min_days_attended",
+            "contact",
+            "organiser",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "registration_opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "registration_closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cover_upload"].explain()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day cannot be before the first."))
+        return data

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", public.TrainingListView.as_view(), name="training-list"),
     path("kalender.ics", public.TrainingCalendarFeedView.as_view(), name="calendar-feed"),
     path("kelola/", staff.TrainingStaffListView.as_view(), name="staff-list"),
+    path("kelola/baru/", staff.TrainingCreateView.as_view(), name="training-create"),
     path("kelola/contoh-peserta.csv", staff.ImportTemplateView.as_view(), name="import-template"),
     # A participant's own ticket
     path("tiket/<str:code>/", member.TicketView.as_view(), name="ticket"),
@@ -30,6 +31,12 @@ urlpatterns = [
     # Staff
     path("<slug:slug>/kelola/", staff.TrainingManageView.as_view(), name="training-manage"),
     path("<slug:slug>/kelola/selesai/", staff.TrainingFinishView.as_view(), name="finish"),
+    path("<slug:slug>/kelola/ubah/", staff.TrainingUpdateView.as_view(), name="training-edit"),
+    path(
+        "<slug:slug>/kelola/status/<str:to>/",
+        staff.TrainingStatusView.as_view(),
+        name="training-status",
+    ),
     path(
         "<slug:slug>/kelola/peserta/tambah/",
         staff.ParticipantAddView.as_view(),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -22,7 +23,12 @@ from imports.services import import_job_create
 from kim_portal.audit import audit_history
 from kim_portal.spreadsheets import csv_rows, xlsx_bytes
 from trainings.documents import date_range_text
-from trainings.forms import IMPORT_COLUMNS, ParticipantForm, ParticipantImportForm
+from trainings.forms import (
+    IMPORT_COLUMNS,
+    ParticipantForm,
+    ParticipantImportForm,
+    TrainingForm,
+)
 from trainings.models import Material, ParticipantCategory, Registration, Session, Training
 from trainings.selectors import (
     registration_list_for_day,
@@ -31,10 +37,13 @@ from trainings.selectors import (
     training_get_for_staff,
 )
 from trainings.services import (
+    STATUS_MOVES,
     attendance_check_in,
     attendance_undo,
     registration_add,
     training_finish,
+    training_save,
+    training_status_change,
 )
 from trainings.views.member import registration_for
 
@@ -83,6 +92,34 @@ class TrainingStaffListView(StaffMixin, TemplateView):
         )
 
 
+def status_moves_for(training: Training, *, people: int) -> list[tuple[str, str, str, bool]]:
+    """The status buttons of the staff page: (status, button, what it does, destructive)."""
+    Status = Training.Status
+    buttons = {
+        Status.PUBLISHED: (
+            _("Reopen registration") if training.status == Status.CLOSED else _("Publish"),
+            _("Shown at /pelatihan/ to everyone; registration opens (within its dates)."),
+            False,
+        ),
+        Status.CLOSED: (
+            _("Close registration"),
+            _("The page stays; nobody new can register. Those registered keep their seats."),
+            False,
+        ),
+        Status.CANCELLED: (
+            _("Cancel the training"),
+            ngettext(
+                "%d person registered or waiting is emailed not to come. This cannot be undone.",
+                "%d people registered or waiting are emailed not to come. This cannot be undone.",
+                people,
+            )
+            % people,
+            True,
+        ),
+    }
+    return [(to, *buttons[to]) for to in STATUS_MOVES[training.status]]
+
+
 class TrainingManageView(StaffMixin, TemplateView):
     template_name = "trainings/training_manage.html"
 
@@ -111,6 +148,7 @@ class TrainingManageView(StaffMixin, TemplateView):
             days=[(day, counts["per_day"].get(day, 0)) for day in training.days],
             today=default_day(training),
             seats_left=max(training.capacity - training.confirmed_count, 0),
+            status_moves=status_moves_for(training, people=len(registrations)),
             change_history=audit_history(
                 (Training, training.pk),
                 (Session, training.sessions.values("pk")),
@@ -380,3 +418,88 @@ class ImportTemplateView(StaffMixin, View):
             ]
         )
         return response
+
+
+class TrainingFormMixin(StaffMixin):
+    template_name = "trainings/training_form.html"
+    form_class = TrainingForm
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        cover = data.pop("cover_upload", None)
+        try:
+            training, promoted = training_save(
+                actor=self.request.user,
+                data=data,
+                training=getattr(self, "training", None),
+                cover=cover,
+            )
+        except ValidationError as err:
+            if hasattr(err, "error_dict"):
+                for field, errors in err.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, err)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved: “%(title)s”.") % {"title": training.title})
+        if promoted:
+            messages.info(
+                self.request,
+                ngettext(
+                    "%d person moved from the waiting list to a seat (emailed).",
+                    "%d people moved from the waiting list to a seat (emailed).",
+                    len(promoted),
+                )
+                % len(promoted),
+            )
+        return redirect(training.get_manage_url())
+
+
+class TrainingCreateView(TrainingFormMixin, FormView):
+    """A new training, saved as a draft that nobody else sees until it is published."""
+
+
+class TrainingUpdateView(TrainingFormMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and permissions.can_manage_trainings(request.user):
+            self.training = self.get_training()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        # A separate copy: an invalid form must not leave half-applied values on the training.
+        return {**super().get_form_kwargs(), "instance": Training.objects.get(pk=self.training.pk)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(training=self.training, **kwargs)
+
+
+class TrainingStatusView(StaffMixin, View):
+    """The publish, close, reopen and cancel buttons of the staff page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug, to):
+        training = self.get_training()
+        if to not in Training.Status.values:
+            raise Http404
+        try:
+            emailed = training_status_change(training=training, actor=request.user, to_status=to)
+        except ValidationError as err:
+            messages.error(request, " ".join(err.messages))
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is now “%(status)s”.")
+                % {"title": training.title, "status": Training.Status(to).label},
+            )
+            if emailed:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%d participant is emailed that the training is cancelled.",
+                        "%d participants are emailed that the training is cancelled.",
+                        emailed,
+                    )
+                    % emailed,
+                )
+        return redirect(training.get_manage_url())

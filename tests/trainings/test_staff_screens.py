@@ -1,0 +1,153 @@
+"""Staff create, edit, publish, close and cancel trainings on the portal's own pages, without
+the admin; the admin goes through the same services."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from tests.trainings.factories import RegistrationFactory, TrainingFactory
+from trainings.models import Registration, Training
+
+pytestmark = pytest.mark.django_db
+
+
+def training_data(**changes):
+    start = timezone.localdate() + timedelta(days=14)
+    return {
+        "title": "Pelatihan Jurnalistik Warga",
+        "description": "Menulis berita desa.",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=1)).isoformat(),
+        "venue_name": "Aula Dinkominfo",
+        "venue_address": "Sekayu",
+        "capacity": "25",
+        "min_days_attended": "",
+        "contact": "0812 0000 1111",
+        "organiser": "",
+        **changes,
+    }
+
+
+def photo(size=(2400, 1600)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, format="JPEG")
+    return SimpleUploadedFile("sampul.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_staff_create_a_draft_that_only_they_see_until_it_is_published(
+    client, client_as, staff_user
+):
+    staff = client_as(staff_user)
+    list_page = staff.get(reverse("trainings:staff-list")).content.decode()
+    assert f'href="{reverse("trainings:training-create")}"' in list_page
+
+    response = staff.post(
+        reverse("trainings:training-create"),
+        {**training_data(), "categories": ["kim", "umum"], "cover_upload": photo()},
+    )
+
+    training = Training.objects.get()
+    assert response.status_code == 302 and response.url == training.get_manage_url()
+    assert training.status == Training.Status.DRAFT
+    assert training.slug == "pelatihan-jurnalistik-warga"
+    assert training.categories == ["kim", "umum"]
+    with Image.open(training.cover) as cover:
+        assert cover.format == "WEBP" and max(cover.size) == 960
+    assert client.get(training.get_absolute_url()).status_code == 404
+
+    manage = staff.get(training.get_manage_url()).content.decode()
+    assert "Terbitkan" in manage and "Ditampilkan di /pelatihan/" in manage
+    staff.post(reverse("trainings:training-status", args=[training.slug, "terbit"]))
+    assert client.get(training.get_absolute_url()).status_code == 200
+
+
+def test_a_wrong_date_is_explained_in_indonesian_and_nothing_typed_is_lost(client_as, staff_user):
+    start = timezone.localdate() + timedelta(days=10)
+    response = client_as(staff_user).post(
+        reverse("trainings:training-create"),
+        training_data(
+            end_date=(start - timedelta(days=3)).isoformat(), start_date=start.isoformat()
+        ),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Hari terakhir tidak boleh sebelum hari pertama." in html
+    assert 'value="Pelatihan Jurnalistik Warga"' in html and "Menulis berita desa." in html
+    assert not Training.objects.exists()
+
+
+def test_a_cover_that_is_not_an_image_is_refused(client_as, staff_user):
+    fake = SimpleUploadedFile("sampul.jpg", b"not an image at all", content_type="image/jpeg")
+    response = client_as(staff_user).post(
+        reverse("trainings:training-create"), {**training_data(), "cover_upload": fake}
+    )
+    assert response.status_code == 200 and not Training.objects.exists()
+    assert "gambar" in response.content.decode()
+
+
+def test_close_reopen_and_cancel_say_what_they_do_and_cancel_emails_everyone(
+    client_as, staff_user, django_capture_on_commit_callbacks
+):
+    training = TrainingFactory(capacity=1)
+    RegistrationFactory(training=training, email="ani@contoh.test")
+    RegistrationFactory(
+        training=training, email="budi@contoh.test", status=Registration.Status.WAITLISTED
+    )
+    staff = client_as(staff_user)
+
+    def status(to):
+        with django_capture_on_commit_callbacks(execute=True):
+            return staff.post(
+                reverse("trainings:training-status", args=[training.slug, to]), follow=True
+            )
+
+    status("ditutup")
+    training.refresh_from_db()
+    assert training.status == "ditutup"
+    status("terbit")
+    training.refresh_from_db()
+    assert training.status == "terbit"
+
+    manage = staff.get(training.get_manage_url()).content.decode()
+    assert "2 orang yang terdaftar atau menunggu diberi tahu lewat email" in manage
+    mail.outbox.clear()
+    page = status("batal").content.decode()
+    training.refresh_from_db()
+    assert training.status == "batal"
+    assert sorted(m.to[0] for m in mail.outbox) == ["ani@contoh.test", "budi@contoh.test"]
+    assert "2 peserta dikabari lewat email bahwa pelatihan dibatalkan." in page
+
+    refused = status("terbit").content.decode()
+    training.refresh_from_db()
+    assert training.status == "batal" and "tidak dapat menjadi" in refused
+
+
+def test_raising_the_seats_on_the_edit_page_moves_the_waiting_list_up(
+    client_as, staff_user, django_capture_on_commit_callbacks
+):
+    training = TrainingFactory(capacity=1)
+    RegistrationFactory(training=training)
+    waiting = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
+    staff = client_as(staff_user)
+    url = reverse("trainings:training-edit", args=[training.slug])
+    assert f'value="{training.title}"' in staff.get(url).content.decode()
+
+    data = training_data(
+        title=training.title,
+        start_date=training.start_date.isoformat(),
+        end_date=training.end_date.isoformat(),
+        capacity="2",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        page = staff.post(url, data, follow=True).content.decode()
+
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert "1 orang pindah dari daftar tunggu" in page
