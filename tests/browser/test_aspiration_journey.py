@@ -6,7 +6,7 @@ from django.core import mail
 from PIL import Image
 from playwright.sync_api import expect
 
-from aspirations.models import Category, Submission
+from aspirations.models import Category, Opd, Submission
 from aspirations.services import submission_create
 from groups.models import Membership
 from tests.browser.conftest import PHONE, assert_fits_the_screen, log_in
@@ -57,6 +57,7 @@ def test_villager_sends_an_aspiration_kim_and_staff_answer_and_it_is_public(
     Category.objects.get_or_create(slug="infrastruktur", defaults={"name": "Infrastruktur"})
     sekayu = DistrictFactory(name="Sekayu")
     bailangu = VillageFactory(name="Bailangu", district=sekayu)
+    Opd.objects.create(name="Dinas PUPR", email="pupr@mubakab.go.id")
     kim = KimFactory(name="KIM Bailangu", village=bailangu)
     MembershipFactory(
         kim=kim,
@@ -123,11 +124,13 @@ def test_villager_sends_an_aspiration_kim_and_staff_answer_and_it_is_public(
     staff_page.goto(live + "/aspirasi/kelola/")
     expect(staff_page.get_by_text("Jembatan desa lain")).to_be_visible()
     staff_page.get_by_role("link", name="Jalan menuju SD Bailangu rusak parah").click()
-    staff_page.get_by_label("OPD tujuan penerusan").fill("Dinas PUPR")
+    staff_page.get_by_label("OPD tujuan penerusan").select_option(label="Dinas PUPR")
     staff_page.get_by_role("button", name="Teruskan", exact=True).click()
     expect(
         staff_page.get_by_text("Tersimpan: kiriman kini berstatus “Diteruskan”.")
     ).to_be_visible()
+    [to_office] = [m for m in mail.outbox if m.to == ["pupr@mubakab.go.id"]]
+    assert PHONE_NUMBER.replace(" ", "")[-6:] not in to_office.body.replace(" ", "")
     staff_page.get_by_label("Tanggapan publik").fill(
         "Dinas PUPR menjadwalkan penimbunan jalan ini pekan depan."
     )
