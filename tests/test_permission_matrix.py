@@ -89,6 +89,8 @@ MATRIX = [
     ("training-create", "get", STAFF_ONLY),
     ("training-edit", "get", STAFF_ONLY),
     ("training-status", "post", {**STAFF_ONLY, "staff": 302}),
+    ("training-walk-in", "get", STAFF_ONLY),
+    ("training-seat-give", "post", {**STAFF_ONLY, "staff": 302}),
     # Spreadsheet import jobs (KIM registry, a training's participants): staff only, 404 else.
     ("kim-import-job", "get", {"default": 404, "anonymous": 302, "staff": 200}),
     ("kim-import-job-status", "get", {"default": 404, "anonymous": 302, "staff": 200}),
@@ -215,6 +217,8 @@ def world(db):
         "training-create": reverse("trainings:training-create"),
         "training-edit": reverse("trainings:training-edit", args=[training.slug]),
         "training-status": reverse("trainings:training-status", args=[training.slug, "ditutup"]),
+        "training-walk-in": reverse("trainings:walk-in", args=[training.slug, day]),
+        "training-seat-give": reverse("trainings:seat-give", args=[training.slug, ticket.pk]),
         "kim-import-job": kim_job.get_absolute_url(),
         "kim-import-job-status": reverse("imports:job-status", args=[kim_job.pk]),
         "kim-import-job-confirm": reverse("imports:job-confirm", args=[kim_job.pk]),

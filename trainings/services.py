@@ -502,6 +502,50 @@ def attendance_check_in(*, registration: Registration, day: date, actor: User) -
 
 
 @transaction.atomic
+def attendance_walk_in(*, training: Training, day: date, actor: User, data: dict) -> Registration:
+    """Someone who did not register comes to the door: staff register them, with a seat
+    (they are in the room, even if that goes beyond the seats), and check them in for the day."""
+    _require(permissions.can_manage_trainings(actor))
+    training = _lock(training)
+    if day not in training.days:
+        raise ValidationError(_("That is not a day of this training."), code="not_a_day")
+    if training.status not in (
+        Training.Status.PUBLISHED,
+        Training.Status.CLOSED,
+        Training.Status.FINISHED,
+    ):
+        raise ValidationError(
+            _("Walk-ins are checked in only at a published training."), code="not_published"
+        )
+    registration = _build_invitee(training=training, actor=actor, data=data)
+    registration.status = Registration.Status.CONFIRMED
+    _save_new(registration)
+    attendance_check_in(registration=registration, day=day, actor=actor)
+    return registration
+
+
+@transaction.atomic
+def registration_seat_give(*, registration: Registration, actor: User) -> Registration:
+    """Staff move one person from the waiting list to a free seat, ahead of those before them
+    (e.g. a village's only delegate); they are emailed as anyone promoted."""
+    _require(permissions.can_manage_trainings(actor))
+    training = _lock(registration.training)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.WAITLISTED:
+        raise ValidationError(_("This person is not on the waiting list."), code="not_waiting")
+    if training.registrations.confirmed().count() >= training.capacity:
+        raise ValidationError(
+            _("No seat is free. Raise the number of seats first, or wait for a cancellation."),
+            code="full",
+        )
+    registration.status = Registration.Status.CONFIRMED
+    registration.promoted_at = timezone.now()
+    registration.save(update_fields=["status", "promoted_at", "updated_at"])
+    _notify(registration, "promoted")
+    return registration
+
+
+@transaction.atomic
 def attendance_undo(*, registration: Registration, day: date, actor: User) -> None:
     """Staff take back a check-in made by mistake."""
     _require(permissions.can_manage_trainings(actor))

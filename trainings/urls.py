@@ -49,6 +49,16 @@ urlpatterns = [
     ),
     path("<slug:slug>/hadir/<str:day>/", staff.AttendanceDayView.as_view(), name="attendance"),
     path(
+        "<slug:slug>/hadir/<str:day>/datang-langsung/",
+        staff.WalkInView.as_view(),
+        name="walk-in",
+    ),
+    path(
+        "<slug:slug>/kelola/tunggu/<int:pk>/beri-kursi/",
+        staff.SeatGiveView.as_view(),
+        name="seat-give",
+    ),
+    path(
         "<slug:slug>/daftar-hadir/<str:day>/",
         staff.AttendanceSheetView.as_view(),
         name="attendance-sheet",

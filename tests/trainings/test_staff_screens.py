@@ -151,3 +151,63 @@ def test_raising_the_seats_on_the_edit_page_moves_the_waiting_list_up(
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
     assert "1 orang pindah dari daftar tunggu" in page
+
+
+def test_a_walk_in_is_registered_with_a_seat_and_checked_in_even_when_full(client_as, staff_user):
+    training = TrainingFactory(capacity=1, start_date=timezone.localdate())
+    RegistrationFactory(training=training)
+    day = training.start_date.isoformat()
+    staff = client_as(staff_user)
+    door = staff.get(reverse("trainings:attendance", args=[training.slug, day])).content.decode()
+    assert reverse("trainings:walk-in", args=[training.slug, day]) in door
+
+    response = staff.post(
+        reverse("trainings:walk-in", args=[training.slug, day]),
+        {"name": "Pak Darto", "category": "umum", "institution": "Desa Bailangu"},
+        follow=True,
+    )
+
+    walk_in = Registration.objects.get(name="Pak Darto")
+    assert walk_in.status == Registration.Status.CONFIRMED
+    assert list(walk_in.attendances.values_list("date", flat=True)) == [training.start_date]
+    assert "Pak Darto terdaftar dan sudah presensi." in response.content.decode()
+
+
+def test_the_printed_attendance_sheet_has_blank_rows_for_walk_ins(client_as, staff_user):
+    training = TrainingFactory()
+    RegistrationFactory.create_batch(3, training=training)
+    sheet = client_as(staff_user).get(
+        reverse("trainings:attendance-sheet", args=[training.slug, training.start_date.isoformat()])
+    )
+    html = sheet.content.decode()
+    assert html.count('class="blank-row"') == 10
+    assert "<td>4</td><td></td>" in html.replace("\n", "").replace(" ", "")
+
+
+def test_staff_give_a_free_seat_to_one_person_on_the_waiting_list(
+    client_as, staff_user, django_capture_on_commit_callbacks
+):
+    training = TrainingFactory(capacity=2)
+    RegistrationFactory(training=training)
+    first = RegistrationFactory(training=training, status=Registration.Status.WAITLISTED)
+    delegate = RegistrationFactory(
+        training=training, status=Registration.Status.WAITLISTED, email="utusan@desa.test"
+    )
+    Registration.objects.filter(pk=first.pk).update(status=Registration.Status.WAITLISTED)
+    staff = client_as(staff_user)
+    url = reverse("trainings:seat-give", args=[training.slug, delegate.pk])
+    assert url in staff.get(training.get_manage_url()).content.decode()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(url)
+    delegate.refresh_from_db()
+    first.refresh_from_db()
+    assert delegate.status == Registration.Status.CONFIRMED
+    assert first.status == Registration.Status.WAITLISTED
+    assert [m.to for m in mail.outbox] == [["utusan@desa.test"]]
+
+    full = staff.post(reverse("trainings:seat-give", args=[training.slug, first.pk]), follow=True)
+    first.refresh_from_db()
+    assert first.status == Registration.Status.WAITLISTED
+    assert "Tidak ada kursi kosong" in full.content.decode()

@@ -40,7 +40,9 @@ from trainings.services import (
     STATUS_MOVES,
     attendance_check_in,
     attendance_undo,
+    attendance_walk_in,
     registration_add,
+    registration_seat_give,
     training_finish,
     training_save,
     training_status_change,
@@ -202,9 +204,66 @@ class AttendanceDayView(StaffMixin, TemplateView):
 
 
 class AttendanceSheetView(AttendanceDayView):
-    """The printable daftar hadir of one day, with a column to sign."""
+    """The printable daftar hadir of one day, with a column to sign and blank rows for those
+    who come without registering."""
 
     template_name = "trainings/attendance_sheet.html"
+    blank_rows = 10
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        first = len(context["registrations"]) + 1
+        context["blank_rows"] = range(first, first + self.blank_rows)
+        return context
+
+
+class WalkInView(StaffMixin, FormView):
+    """Someone at the door who did not register: registered with a seat and checked in."""
+
+    template_name = "trainings/participant_form.html"
+    form_class = ParticipantForm
+
+    def form_valid(self, form):
+        training = self.get_training()
+        day = self.get_day(training)
+        try:
+            registration = attendance_walk_in(
+                training=training, day=day, actor=self.request.user, data=form.cleaned_data
+            )
+        except ValidationError as err:
+            form.add_error(None, err)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("%(name)s registered and checked in.") % {"name": registration.name}
+        )
+        return redirect("trainings:attendance", slug=training.slug, day=day.isoformat())
+
+    def get_context_data(self, **kwargs):
+        training = self.get_training()
+        return super().get_context_data(
+            training=training, walk_in_day=self.get_day(training), **kwargs
+        )
+
+
+class SeatGiveView(StaffMixin, View):
+    """Give a free seat to one person on the waiting list, ahead of the others."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        training = self.get_training()
+        registration = training.registrations.filter(pk=pk).first()
+        if registration is None:
+            raise Http404
+        try:
+            registration_seat_give(registration=registration, actor=request.user)
+        except ValidationError as err:
+            messages.error(request, " ".join(err.messages))
+        else:
+            messages.success(
+                request, _("%(name)s has a seat now (emailed).") % {"name": registration.name}
+            )
+        return redirect(training.get_manage_url())
 
 
 class CheckInView(LoginRequiredMixin, TemplateView):
