@@ -90,6 +90,7 @@ MATRIX = [
     ("training-edit", "get", STAFF_ONLY),
     ("training-status", "post", {**STAFF_ONLY, "staff": 302}),
     ("training-walk-in", "get", STAFF_ONLY),
+    ("training-agenda", "get", STAFF_ONLY),
     ("training-seat-give", "post", {**STAFF_ONLY, "staff": 302}),
     # Spreadsheet import jobs (KIM registry, a training's participants): staff only, 404 else.
     ("kim-import-job", "get", {"default": 404, "anonymous": 302, "staff": 200}),
@@ -218,6 +219,7 @@ def world(db):
         "training-edit": reverse("trainings:training-edit", args=[training.slug]),
         "training-status": reverse("trainings:training-status", args=[training.slug, "ditutup"]),
         "training-walk-in": reverse("trainings:walk-in", args=[training.slug, day]),
+        "training-agenda": reverse("trainings:agenda", args=[training.slug]),
         "training-seat-give": reverse("trainings:seat-give", args=[training.slug, ticket.pk]),
         "kim-import-job": kim_job.get_absolute_url(),
         "kim-import-job-status": reverse("imports:job-status", args=[kim_job.pk]),

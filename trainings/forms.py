@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
@@ -309,3 +310,56 @@ class TrainingForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end_date", _("The last day cannot be before the first."))
         return data
+
+
+class SessionForm(forms.Form):
+    """One agenda item; the day is one of the training's, the speaker may be one typed before."""
+
+    date = forms.TypedChoiceField(label=_("Day"), coerce=lambda value: value)
+    start_time = forms.TimeField(
+        label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    speaker_name = forms.CharField(
+        label=_("Speaker"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "speakers", "autocomplete": "off"}),
+        help_text=_("A speaker of an earlier session keeps their position and institution."),
+    )
+    speaker_position = forms.CharField(
+        label=_("Speaker's position"), max_length=200, required=False
+    )
+    speaker_institution = forms.CharField(
+        label=_("Speaker's institution"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, training, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].choices = [
+            (day.isoformat(), date_format(day, "l, j F Y")) for day in training.days
+        ]
+
+    def clean_date(self):
+        from datetime import date
+
+        return date.fromisoformat(self.cleaned_data["date"])
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF or slides, at most 25 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.ppt,.pptx,.odp,.doc,.docx,.odt,.xlsx"}
+        ),
+    )
+    is_public = forms.BooleanField(
+        label=_("Public"),
+        required=False,
+        help_text=_("Off: only registered participants download it."),
+    )

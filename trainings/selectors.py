@@ -9,6 +9,7 @@ from django.db.models import (
     Exists,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -170,3 +171,25 @@ def trained_count_subquery(*, year: int):
         .values("count")
     )
     return Coalesce(Subquery(trained, output_field=IntegerField()), 0)
+
+
+def speaker_names() -> list[str]:
+    """The speakers of earlier sessions, for the agenda form's suggestions (most recent 200)."""
+    names = (
+        Session.objects.exclude(speaker_name="")
+        .values("speaker_name")
+        .annotate(last=Max("pk"))
+        .order_by("-last")
+        .values_list("speaker_name", flat=True)[:200]
+    )
+    return list(names)
+
+
+def speaker_latest(*, name: str):
+    """The latest session of the speaker called ``name`` (case and spaces aside), or None."""
+    return (
+        Session.objects.filter(speaker_name__iexact=" ".join(name.split()))
+        .exclude(speaker_position="", speaker_institution="")
+        .order_by("-pk")
+        .first()
+    )

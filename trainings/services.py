@@ -20,12 +20,14 @@ from kim_portal.uploads import image_to_webp
 from trainings.models import (
     RESERVED_SLUGS,
     Attendance,
+    Material,
     ParticipantCategory,
     Registration,
+    Session,
     Training,
     new_code,
 )
-from trainings.selectors import membership_list_for_registration
+from trainings.selectors import membership_list_for_registration, speaker_latest
 from trainings.tasks import registration_email_queue, registration_notify
 
 PARTICIPANT_FIELDS = ["name", "email", "phone", "category", "institution", "position"]
@@ -61,6 +63,15 @@ STATUS_MOVES = {
 # The cover is shown once, at the width of a phone or of the page's column: 960 px is sharp on
 # a 360 px phone's 2x screen and a third of the bytes of 1600 px on slow data.
 COVER_MAX_SIDE = 960
+SESSION_FIELDS = [
+    "date",
+    "start_time",
+    "end_time",
+    "topic",
+    "speaker_name",
+    "speaker_position",
+    "speaker_institution",
+]
 TRAINING_FIELDS = [
     "title",
     "description",
@@ -140,6 +151,50 @@ def training_status_change(*, training: Training, actor: User, to_status: str) -
     if to_status == Training.Status.CANCELLED:
         return training_cancellation_notify(training=training, actor=actor)
     return 0
+
+
+@transaction.atomic
+def session_add(*, training: Training, actor: User, data: dict) -> Session:
+    """Add an agenda item. A speaker typed as in an earlier session (any training) keeps the
+    position and institution given there when these are left empty, so staff type a regular
+    speaker's details once."""
+    _require(permissions.can_manage_trainings(actor))
+    session = Session(training=training, **{f: data.get(f) for f in SESSION_FIELDS})
+    for field in ("topic", "speaker_name", "speaker_position", "speaker_institution"):
+        setattr(session, field, (getattr(session, field) or "").strip())
+    if session.speaker_name and not (session.speaker_position or session.speaker_institution):
+        earlier = speaker_latest(name=session.speaker_name)
+        if earlier is not None:
+            session.speaker_position = earlier.speaker_position
+            session.speaker_institution = earlier.speaker_institution
+    session.full_clean()
+    session.save()
+    return session
+
+
+def session_delete(*, session: Session, actor: User) -> None:
+    _require(permissions.can_manage_trainings(actor))
+    session.delete()
+
+
+@transaction.atomic
+def material_add(*, training: Training, actor: User, title: str, file, is_public: bool) -> Material:
+    """Add a material: a participants-only one is served only to them and staff (private
+    storage); a public one to anyone who sees the training."""
+    _require(permissions.can_manage_trainings(actor))
+    position = training.materials.count()
+    material = Material(
+        training=training, title=title.strip(), file=file, is_public=is_public, position=position
+    )
+    material.full_clean()
+    material.save()
+    return material
+
+
+def material_delete(*, material: Material, actor: User) -> None:
+    _require(permissions.can_manage_trainings(actor))
+    material.file.delete(save=False)
+    material.delete()
 
 
 # --- Who may register --------------------------------------------------------------------

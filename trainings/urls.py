@@ -32,6 +32,12 @@ urlpatterns = [
     path("<slug:slug>/kelola/", staff.TrainingManageView.as_view(), name="training-manage"),
     path("<slug:slug>/kelola/selesai/", staff.TrainingFinishView.as_view(), name="finish"),
     path("<slug:slug>/kelola/ubah/", staff.TrainingUpdateView.as_view(), name="training-edit"),
+    path("<slug:slug>/kelola/agenda/", staff.AgendaView.as_view(), name="agenda"),
+    path(
+        "<slug:slug>/kelola/agenda/<str:kind>/<int:pk>/hapus/",
+        staff.AgendaDeleteView.as_view(),
+        name="agenda-delete",
+    ),
     path(
         "<slug:slug>/kelola/status/<str:to>/",
         staff.TrainingStatusView.as_view(),

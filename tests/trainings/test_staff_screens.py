@@ -2,7 +2,7 @@
 the admin; the admin goes through the same services."""
 
 import io
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core import mail
@@ -211,3 +211,77 @@ def test_staff_give_a_free_seat_to_one_person_on_the_waiting_list(
     first.refresh_from_db()
     assert first.status == Registration.Status.WAITLISTED
     assert "Tidak ada kursi kosong" in full.content.decode()
+
+
+def test_staff_build_the_agenda_and_a_known_speaker_keeps_their_details(client_as, staff_user):
+    from trainings.models import Session
+
+    earlier = TrainingFactory(title="Pelatihan lama")
+    Session.objects.create(
+        training=earlier,
+        date=earlier.start_date,
+        start_time=time(9, 0),
+        end_time=time(10, 0),
+        topic="Dasar jurnalistik",
+        speaker_name="Dr. Rina Wati",
+        speaker_position="Redaktur Pelaksana",
+        speaker_institution="Sumatera Ekspres",
+    )
+    training = TrainingFactory()
+    staff = client_as(staff_user)
+    url = reverse("trainings:agenda", args=[training.slug])
+    page = staff.get(url).content.decode()
+    assert '<option value="Dr. Rina Wati">' in page
+    assert url in staff.get(training.get_manage_url()).content.decode()
+
+    staff.post(
+        url,
+        {
+            "add": "session",
+            "date": training.end_date.isoformat(),
+            "start_time": "13:00",
+            "end_time": "15:00",
+            "topic": "Menulis rilis pers",
+            "speaker_name": "dr. rina  wati",
+        },
+    )
+    session = training.sessions.get()
+    assert (session.speaker_position, session.speaker_institution) == (
+        "Redaktur Pelaksana",
+        "Sumatera Ekspres",
+    )
+    refused = staff.post(
+        url,
+        {
+            "add": "session",
+            "date": training.start_date.isoformat(),
+            "start_time": "15:00",
+            "end_time": "14:00",
+            "topic": "Sesi terbalik",
+        },
+    )
+    assert refused.status_code == 400
+    assert "Sesi harus selesai setelah dimulai." in refused.content.decode()
+    assert 'value="Sesi terbalik"' in refused.content.decode()
+
+    staff.post(reverse("trainings:agenda-delete", args=[training.slug, "sesi", session.pk]))
+    assert not training.sessions.exists()
+
+
+def test_staff_upload_a_participants_only_material_and_a_fake_pdf_is_refused(
+    client, client_as, staff_user
+):
+    training = TrainingFactory()
+    staff = client_as(staff_user)
+    url = reverse("trainings:agenda", args=[training.slug])
+    pdf = SimpleUploadedFile("modul.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    staff.post(url, {"add": "material", "title": "Modul hari 1", "file": pdf})
+    material = training.materials.get()
+    assert material.title == "Modul hari 1" and not material.is_public
+    assert client.get(material.get_absolute_url()).status_code in (302, 404)
+
+    fake = SimpleUploadedFile("palsu.pdf", b"MZ\x90\x00 not a pdf")
+    refused = staff.post(url, {"add": "material", "title": "Palsu", "file": fake})
+    assert refused.status_code == 400 and training.materials.count() == 1
+    assert 'value="Palsu"' in refused.content.decode()

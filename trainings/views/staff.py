@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,14 +25,17 @@ from kim_portal.spreadsheets import csv_rows, xlsx_bytes
 from trainings.documents import date_range_text
 from trainings.forms import (
     IMPORT_COLUMNS,
+    MaterialForm,
     ParticipantForm,
     ParticipantImportForm,
+    SessionForm,
     TrainingForm,
 )
 from trainings.models import Material, ParticipantCategory, Registration, Session, Training
 from trainings.selectors import (
     registration_list_for_day,
     registration_list_for_report,
+    speaker_names,
     training_counts,
     training_get_for_staff,
 )
@@ -41,8 +44,12 @@ from trainings.services import (
     attendance_check_in,
     attendance_undo,
     attendance_walk_in,
+    material_add,
+    material_delete,
     registration_add,
     registration_seat_give,
+    session_add,
+    session_delete,
     training_finish,
     training_save,
     training_status_change,
@@ -562,3 +569,67 @@ class TrainingStatusView(StaffMixin, View):
                     % emailed,
                 )
         return redirect(training.get_manage_url())
+
+
+class AgendaView(StaffMixin, TemplateView):
+    """The agenda (sessions with their speakers) and the materials of a training, one small
+    form each, so a phone never shows the admin's wide table."""
+
+    template_name = "trainings/agenda.html"
+
+    def get_context_data(self, **kwargs):
+        training = self.get_training()
+        kwargs.setdefault("session_form", SessionForm(training=training))
+        kwargs.setdefault("material_form", MaterialForm())
+        return super().get_context_data(
+            training=training,
+            sessions=list(training.sessions.all()),
+            materials=list(training.materials.all()),
+            speakers=speaker_names(),
+            **kwargs,
+        )
+
+    def post(self, request, slug):
+        training = self.get_training()
+        if request.POST.get("add") == "material":
+            form = MaterialForm(request.POST, request.FILES)
+            context_key = "material_form"
+        else:
+            form = SessionForm(request.POST, training=training)
+            context_key = "session_form"
+        if form.is_valid():
+            try:
+                if context_key == "material_form":
+                    material_add(training=training, actor=request.user, **form.cleaned_data)
+                    messages.success(request, _("Material added."))
+                else:
+                    session_add(training=training, actor=request.user, data=form.cleaned_data)
+                    messages.success(request, _("Session added."))
+            except ValidationError as err:
+                if hasattr(err, "error_dict"):
+                    for field, errors in err.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, err)
+            else:
+                return redirect("trainings:agenda", slug=training.slug)
+        return self.render_to_response(self.get_context_data(**{context_key: form}), status=400)
+
+
+class AgendaDeleteView(StaffMixin, View):
+    """Remove one session or one material."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug, kind, pk):
+        training = self.get_training()
+        if kind == "sesi":
+            session = get_object_or_404(training.sessions, pk=pk)
+            session_delete(session=session, actor=request.user)
+        elif kind == "materi":
+            material = get_object_or_404(training.materials, pk=pk)
+            material_delete(material=material, actor=request.user)
+        else:
+            raise Http404
+        messages.success(request, _("Removed."))
+        return redirect("trainings:agenda", slug=training.slug)
