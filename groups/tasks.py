@@ -5,13 +5,13 @@ from django_tasks import task
 from kim_portal.mail import mail_queue, mail_render
 
 
-@task()
-def join_request_notify_managers(*, membership_id: int) -> int:
-    """Email the KIM's managers that someone asked to join; returns how many were written to."""
+def _managers_notify(membership_id: int, *, template: str, status: str) -> int:
+    """Email the active managers of a membership's KIM about it (while it has ``status``),
+    with a link to the KIM's manage page; returns how many were written to."""
     from groups.models import Membership
 
     membership = Membership.objects.select_related("kim", "user").filter(pk=membership_id).first()
-    if membership is None or membership.status != Membership.Status.PENDING:
+    if membership is None or membership.status != status:
         return 0
     recipients = list(
         Membership.objects.active()
@@ -25,9 +25,19 @@ def join_request_notify_managers(*, membership_id: int) -> int:
         "manage_url": settings.PORTAL_BASE_URL
         + reverse("groups:kim-manage", kwargs={"slug": membership.kim.slug}),
     }
-    rendered = mail_render(template="groups/email/join_request", context=context)
+    rendered = mail_render(template=template, context=context)
     mail_queue(to=recipients, subject=rendered.subject, body=rendered.body)
     return len(recipients)
+
+
+@task()
+def join_request_notify_managers(*, membership_id: int) -> int:
+    """Email the KIM's managers that someone asked to join; returns how many were written to."""
+    from groups.models import Membership
+
+    return _managers_notify(
+        membership_id, template="groups/email/join_request", status=Membership.Status.PENDING
+    )
 
 
 @task()
@@ -61,21 +71,6 @@ def officer_term_remind(*, membership_id: int) -> int:
     """Email the KIM's managers that an officer's term ends soon; returns how many."""
     from groups.models import Membership
 
-    membership = Membership.objects.select_related("kim", "user").filter(pk=membership_id).first()
-    if membership is None or membership.status != Membership.Status.ACTIVE:
-        return 0
-    recipients = list(
-        Membership.objects.active()
-        .filter(kim=membership.kim, role__in=Membership.MANAGER_ROLES, user__isnull=False)
-        .values_list("user__email", flat=True)
+    return _managers_notify(
+        membership_id, template="groups/email/officer_term", status=Membership.Status.ACTIVE
     )
-    if not recipients:
-        return 0
-    context = {
-        "membership": membership,
-        "manage_url": settings.PORTAL_BASE_URL
-        + reverse("groups:kim-manage", kwargs={"slug": membership.kim.slug}),
-    }
-    rendered = mail_render(template="groups/email/officer_term", context=context)
-    mail_queue(to=recipients, subject=rendered.subject, body=rendered.body)
-    return len(recipients)

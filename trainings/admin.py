@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from kim_portal.uploads import image_to_webp
 from trainings.models import (
+    TRAINING_EDITABLE_FIELDS,
     Attendance,
     Material,
     ParticipantCategory,
@@ -36,24 +37,7 @@ class TrainingAdminForm(forms.ModelForm):
 
     class Meta:
         model = Training
-        fields = [
-            "title",
-            "slug",
-            "status",
-            "description",
-            "cover",
-            "start_date",
-            "end_date",
-            "venue_name",
-            "venue_address",
-            "capacity",
-            "categories",
-            "registration_opens_at",
-            "registration_closes_at",
-            "min_days_attended",
-            "contact",
-            "organiser",
-        ]
+        fields = ["slug", "status", "cover", *TRAINING_EDITABLE_FIELDS]
 
 
 class SessionInline(admin.TabularInline):

@@ -16,7 +16,7 @@ from groups.models import Kim
 from kim_portal.uploads import MB, ImageValidator
 from news.forms import PhotoField
 from regions.models import District
-from trainings.models import ParticipantCategory, Training
+from trainings.models import TRAINING_EDITABLE_FIELDS, ParticipantCategory, Training
 
 MAX_IMPORT_ROWS = 2000
 # Spreadsheet columns (Indonesian headers, as staff type them) and the fields they fill.
@@ -273,21 +273,7 @@ class TrainingForm(forms.ModelForm):
 
     class Meta:
         model = Training
-        fields = [
-            "title",
-            "description",
-            "start_date",
-            "end_date",
-            "venue_name",
-            "venue_address",
-            "capacity",
-            "categories",
-            "registration_opens_at",
-            "registration_closes_at",
-            "min_days_attended",
-            "contact",
-            "organiser",
-        ]
+        fields = TRAINING_EDITABLE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -29,6 +29,23 @@ from kim_portal.uploads import MB, ImageValidator, PdfValidator, document_matche
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # Path segments under /pelatihan/ that are pages, not trainings.
 RESERVED_SLUGS = {"kelola", "tiket", "cek", "kalender.ics"}
+# What staff type about a training (staff pages and admin); slug, status and cover are set
+# by the services.
+TRAINING_EDITABLE_FIELDS = [
+    "title",
+    "description",
+    "start_date",
+    "end_date",
+    "venue_name",
+    "venue_address",
+    "capacity",
+    "categories",
+    "registration_opens_at",
+    "registration_closes_at",
+    "min_days_attended",
+    "contact",
+    "organiser",
+]
 MATERIAL_EXTENSIONS = ["pdf", "pptx", "ppt", "odp", "docx", "doc", "odt", "xlsx"]
 
 

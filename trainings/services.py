@@ -19,6 +19,7 @@ from kim_portal.mail import mail_keys_queued, mail_sent_hook
 from kim_portal.uploads import image_to_webp
 from trainings.models import (
     RESERVED_SLUGS,
+    TRAINING_EDITABLE_FIELDS,
     Attendance,
     Material,
     ParticipantCategory,
@@ -72,21 +73,6 @@ SESSION_FIELDS = [
     "speaker_position",
     "speaker_institution",
 ]
-TRAINING_FIELDS = [
-    "title",
-    "description",
-    "start_date",
-    "end_date",
-    "venue_name",
-    "venue_address",
-    "capacity",
-    "categories",
-    "registration_opens_at",
-    "registration_closes_at",
-    "min_days_attended",
-    "contact",
-    "organiser",
-]
 
 
 def _slug_free(title: str, *, exclude_pk=None) -> str:
@@ -115,7 +101,7 @@ def training_save(
     else:
         training = _lock(training)
     old_capacity = training.capacity
-    for field in TRAINING_FIELDS:
+    for field in TRAINING_EDITABLE_FIELDS:
         if field in data:
             setattr(training, field, data[field])
     if creating:
