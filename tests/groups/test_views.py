@@ -368,3 +368,18 @@ def test_manage_page_links_the_kim_documents_through_the_checked_view(
     assert f'href="{kim.sk_document.url}"' in html and "Dokumen:" in html
     assert f'href="{kim.bylaws_document.url}"' in html and "/media/" not in html
     assert client.get(kim.bylaws_document.url).getvalue() == b"%PDF-1.4 adart"
+
+
+def test_a_pending_request_is_withdrawn_not_left(client_as, kim, resident):
+    from groups.services import membership_request
+
+    membership_request(kim=kim, user=resident)
+    client = client_as(resident)
+    dashboard = client.get(reverse("accounts:dashboard")).content.decode()
+    assert (
+        "Ya, batalkan permintaan saya untuk bergabung dengan KIM Bailangu Informatif" in dashboard
+    )
+    assert "Ya, keluar dari" not in dashboard
+
+    client.post(reverse("groups:membership-leave", args=[kim.slug]))
+    assert kim.memberships.get(user=resident).status == Membership.Status.LEFT
