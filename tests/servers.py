@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -210,3 +212,33 @@ def s3_buckets_create(endpoint_url: str) -> dict[str, str]:
         "PORTAL_S3_PUBLIC_BUCKET": public,
         "PORTAL_S3_PRIVATE_BUCKET": private,
     }
+
+
+# --- Talking to a server as a browser does ----------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_NoRedirect)
+
+
+def http_open(request: urllib.request.Request, cookies: dict[str, str], *, timeout: float = 60):
+    """Send ``request`` with the cookies in ``cookies`` and keep the ones the answer sets (a
+    deleted one goes), as a browser does; a redirect is returned, not followed. Returns the
+    response (an error status is a response too)."""
+    if cookies:
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    try:
+        response = _NO_REDIRECTS.open(request, timeout=timeout)
+    except urllib.error.HTTPError as error:
+        response = error
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, value = header.split(";", 1)[0].split("=", 1)
+        if value in ("", '""') or "max-age=0" in header.lower():
+            cookies.pop(name, None)
+        else:
+            cookies[name] = value
+    return response

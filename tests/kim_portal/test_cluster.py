@@ -41,7 +41,7 @@ from tests.conftest import PASSWORD, SmtpSink
 from tests.factories import KimFactory, MembershipFactory, UserFactory
 from tests.kim_portal.test_operations import database_url_of_the_test_database
 from tests.kim_portal.test_production_startup import production_env
-from tests.servers import free_port, gunicorn_running, s3_buckets_create
+from tests.servers import free_port, gunicorn_running, http_open, s3_buckets_create
 from tests.trainings.factories import RegistrationFactory
 from trainings.models import Material
 
@@ -64,11 +64,6 @@ def wait_for(condition, what: str):
 
 
 # --- A browser that talks to either server ---------------------------------------------------
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 @dataclass
@@ -106,8 +101,6 @@ class Browser:
     """One person's browser: one cookie jar, whichever server (port) answers. Requests arrive
     as nginx passes them on (https at the proxy); redirects are not followed."""
 
-    opener = urllib.request.build_opener(NoRedirect)
-
     def __init__(self):
         self.cookies: dict[str, str] = {}
 
@@ -121,18 +114,10 @@ class Browser:
             else:
                 body = urllib.parse.urlencode(data, doseq=True).encode()
             headers.update(Origin=ORIGIN, Referer=ORIGIN + path)
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}{path}", data=body, headers=headers
         )
-        try:
-            response = self.opener.open(request, timeout=60)
-        except urllib.error.HTTPError as error:
-            response = error
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, value = header.split(";", 1)[0].split("=", 1)
-            self.cookies[name] = value
+        response = http_open(request, self.cookies)
         return Response(response.status, response.headers, response.read())
 
     def get(self, port: int, path: str) -> Response:

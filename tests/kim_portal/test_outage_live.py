@@ -23,7 +23,7 @@ from django.conf import settings
 from pgserver._commands import pg_ctl
 
 from tests.kim_portal.kept_form import KeptForm
-from tests.servers import free_port
+from tests.servers import free_port, http_open
 
 ROOT = Path(settings.BASE_DIR)
 EMAILS = 30
@@ -40,31 +40,17 @@ def wait_for(condition, what: str):
     return result
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 class Browser:
     """Just enough of a browser: cookies, form posts, no redirects followed."""
 
     def __init__(self, base: str):
         self.base = base
         self.cookies: dict[str, str] = {}
-        self.opener = urllib.request.build_opener(NoRedirect)
 
     def request(self, path: str, data: dict | None = None):
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body)
-        if self.cookies:
-            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
-        try:
-            response = self.opener.open(request, timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, value = header.split(";", 1)[0].split("=", 1)
-            self.cookies[name] = value
+        response = http_open(request, self.cookies, timeout=30)
         return response.status, response.headers, response.read().decode()
 
 

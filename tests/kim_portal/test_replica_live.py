@@ -27,7 +27,7 @@ from kim_portal.db_router import PIN_COOKIE
 from news.models import Post
 from tests.factories import KimFactory, PostFactory, UserFactory
 from tests.kim_portal.test_operations import PRODUCTION_ENV, production_base_env
-from tests.servers import collect_static, gunicorn_running
+from tests.servers import collect_static, gunicorn_running, http_open
 
 PASSWORD = "Rahasia-Sekali-123"
 HOST = "kim.example.go.id"
@@ -63,11 +63,6 @@ def run_on_server(*statements: str):
         server.close()
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 class Browser:
     """Just enough of a browser over https behind a proxy: cookies (a deleted one is gone),
     the CSRF token of the last page, form posts; redirects are not followed."""
@@ -75,7 +70,6 @@ class Browser:
     def __init__(self, port: int):
         self.base = f"http://127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
-        self.opener = urllib.request.build_opener(NoRedirect)
         self.csrf_token = ""
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
@@ -88,18 +82,7 @@ class Browser:
         request.add_header("X-Forwarded-Proto", "https")
         request.add_header("Origin", f"https://{HOST}")
         request.add_header("Referer", f"https://{HOST}{path}")
-        if self.cookies:
-            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
-        try:
-            response = self.opener.open(request, timeout=60)
-        except urllib.error.HTTPError as error:
-            response = error
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, value = header.split(";", 1)[0].split("=", 1)
-            if value in ("", '""') or "max-age=0" in header.lower():
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
+        response = http_open(request, self.cookies)
         text = response.read().decode()
         if token := CSRF_TOKEN.search(text):
             self.csrf_token = token[1]
