@@ -304,7 +304,9 @@ class OpdAnswerView(View):
         self.submission, self.opd = found
         response = super().dispatch(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        # The link is the key: no other site may see it in a Referer. Same-origin (not
+        # no-referrer, which makes the browser send "Origin: null" and CSRF refuse the form).
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     def render_form(self, form, *, saved=False, status=200):

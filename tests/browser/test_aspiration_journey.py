@@ -276,3 +276,41 @@ def test_a_photo_over_the_limit_is_refused_before_it_is_sent(live, phone_page, t
 
     expect(phone_page.get_by_role("alert")).to_have_text("Ukuran berkas lebih dari 8 MB.")
     assert phone_page.locator("input[type=file]").evaluate("input => input.files.length") == 0
+
+
+def test_an_office_answers_a_forwarded_submission_through_its_link(
+    live, new_context, staff_user, django_capture_on_commit_callbacks
+):
+    from aspirations.services import opd_answer_token, submission_forward
+
+    Category.objects.get_or_create(slug="infrastruktur", defaults={"name": "Infrastruktur"})
+    village = VillageFactory(name="Bailangu", district=DistrictFactory(name="Sekayu"))
+    pupr = Opd.objects.create(name="Dinas PUPR", email="pupr@mubakab.go.id")
+    submission = submission_create(
+        kind=Submission.Kind.ASPIRATION,
+        data={
+            "category": Category.objects.get(slug="infrastruktur"),
+            "title": "Lampu jalan mati",
+            "text": "Lampu di simpang pasar mati sebulan.",
+            "village": village,
+            "submitter_name": "Rudi",
+            "submitter_phone": PHONE_NUMBER,
+            "submitter_email": EMAIL,
+        },
+    )
+    submission_forward(submission=submission, actor=staff_user, opd=pupr)
+    link = live + f"/aspirasi/opd/{opd_answer_token(submission=submission, opd=pupr)}/"
+
+    office = phone(new_context)
+    office.goto(link)
+    expect(office.get_by_role("heading", name="Lampu jalan mati")).to_be_visible()
+    assert "0812" not in office.content() and EMAIL not in office.content()
+    office.get_by_label("Tanggapan kantor Anda").fill("Lampu diganti pekan depan.")
+    office.get_by_role("button", name="Terbitkan tanggapan").click()
+    expect(office.get_by_text("Terima kasih: tanggapan sudah tayang")).to_be_visible()
+    assert_fits_the_screen(office)
+
+    submission.refresh_from_db()
+    assert submission.answered_by_opd == pupr and submission.answer == "Lampu diganti pekan depan."
+    office.goto(live + submission.get_absolute_url())
+    expect(office.get_by_text("Tanggapan dari Dinas PUPR")).to_be_visible()
