@@ -1,10 +1,8 @@
 """Files a training produces: iCalendar events, QR codes and the PDF certificate."""
 
 import io
-import unicodedata
 from collections import defaultdict
 from datetime import UTC, datetime, time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import segno
@@ -15,12 +13,10 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from icalendar import Calendar, Event
 
+from kim_portal.pdf import pdf_fonts_add, pdf_text
 from trainings.models import Registration, Training
 
 DEFAULT_DAY = (time(8, 0), time(16, 0))
-# DejaVu, shipped with the app (fonts/LICENSE): the PDF core fonts cover Latin-1 only, and a
-# certificate must print "Şahin", "Nur’aini" or "Nguyễn" with their own letters.
-FONTS = Path(__file__).resolve().parent / "fonts"
 
 
 def _day_spans(training: Training) -> list[tuple[datetime, datetime]]:
@@ -111,17 +107,8 @@ def qr_svg(url: str) -> str:
 # --- The certificate ------------------------------------------------------------------------
 
 
-def _text(text: str) -> str:
-    """Composed form (NFC): a name typed with combining marks prints as one letter each."""
-    return unicodedata.normalize("NFC", str(text))
-
-
 def _certificate_document() -> FPDF:
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
-    pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
-    pdf.add_font("DejaVuMono", "B", FONTS / "DejaVuSansMono-Bold.ttf")
-    return pdf
+    return pdf_fonts_add(FPDF(orientation="L", unit="mm", format="A4"))
 
 
 def date_range_text(training: Training) -> str:
@@ -147,8 +134,8 @@ def certificate_pdf(registration: Registration) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         verify_url = certificate_verify_url(registration)
         pdf = _certificate_document()
-        pdf.set_title(_text(_("Certificate") + " " + training.title))
-        pdf.set_author(_text(training.office_name))
+        pdf.set_title(pdf_text(_("Certificate") + " " + training.title))
+        pdf.set_author(pdf_text(training.office_name))
         pdf.set_auto_page_break(False)
         pdf.add_page()
         green = (11, 93, 75)
@@ -162,7 +149,7 @@ def certificate_pdf(registration: Registration) -> bytes:
             pdf.set_font("DejaVu", style, size)
             pdf.set_text_color(*color)
             pdf.set_x(20)
-            pdf.multi_cell(257, height or size * 0.55, _text(text), align="C")
+            pdf.multi_cell(257, height or size * 0.55, pdf_text(text), align="C")
 
         pdf.set_y(24)
         line(training.office_name.upper(), 13, "B", color=green)
@@ -192,20 +179,20 @@ def certificate_pdf(registration: Registration) -> bytes:
         pdf.set_xy(58, 166)
         pdf.set_font("DejaVu", "", 9)
         pdf.set_text_color(33, 37, 41)
-        pdf.cell(0, 5, _text(_("Verification code") + ":"))
+        pdf.cell(0, 5, pdf_text(_("Verification code") + ":"))
         pdf.set_font("DejaVuMono", "B", 12)
         pdf.set_xy(58, 171)
         pdf.cell(0, 6, registration.certificate_code)
         pdf.set_font("DejaVu", "", 8)
         pdf.set_xy(58, 178)
-        pdf.cell(0, 5, _text(_("Check it at %(url)s") % {"url": verify_url}))
+        pdf.cell(0, 5, pdf_text(_("Check it at %(url)s") % {"url": verify_url}))
         issued = registration.certificate_issued_at or timezone.now()
         pdf.set_xy(190, 166)
         pdf.set_font("DejaVu", "", 10)
         pdf.multi_cell(
             80,
             5,
-            _text(
+            pdf_text(
                 _("Issued on %(date)s")
                 % {"date": formats.date_format(timezone.localtime(issued), "j F Y")}
                 + "\n"
