@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and other text in gzip; static files (answered above) come precompressed.
+    "kim_portal.compression.TextGZipMiddleware",
     # Read replicas: where this request reads; outside the session so that its save counts.
     "kim_portal.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
