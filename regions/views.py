@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from news.bulletin import bulletin_months_recent
 from regions.models import District, Province, Regency, Village
 from regions.selectors import (
     region_breadcrumbs,
@@ -57,5 +58,6 @@ class RegionView(TemplateView):
                 region_url_name="regions:region-detail",
             ),
             depth=region_depth(region.code) if region is not None else 0,
+            bulletin_months=bulletin_months_recent() if isinstance(region, District) else [],
             **kwargs,
         )

@@ -11,6 +11,7 @@ from groups.forms import KimFilter, MembershipRequestForm
 from groups.models import Kim
 from groups.selectors import kim_get_public, kim_list_public, kim_status_counts
 from groups.services import membership_request
+from news.bulletin import bulletin_months_recent
 from news.selectors import post_list_for_kim
 
 
@@ -68,6 +69,7 @@ class KimDetailView(PublicKimMixin, DetailView):
             can_manage=permissions.can_manage_kim(user, kim),
             can_edit_registry=permissions.can_edit_kim_registry(user, kim),
             latest_posts=post_list_for_kim(kim=kim),
+            bulletin_months=bulletin_months_recent(),
             **kwargs,
         )
 
