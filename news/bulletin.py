@@ -7,7 +7,7 @@ many posts of that month are public, the latest ``updated_at``, their photos and
 publishing, editing, returning or unpublishing a post of the month, adding or removing one of
 its photos, an author deleting their account, or a scheduled post's time coming all give a
 new key, with no bookkeeping in the services. A renamed KIM or district gives a new key too;
-a renamed village or another KIM's new name in a district's bulletin shows within
+a renamed village, or a KIM's new name in its district's bulletin, shows within
 ``CACHE_SECONDS``.
 """
 
@@ -140,7 +140,6 @@ def _fingerprint(*, edition: Edition) -> str:
         f"{edition.month:%Y-%m}",
         edition.paper,
         owner.name,
-        getattr(owner, "updated_at", ""),
         settings.PORTAL_SITE_NAME,
         *row.values(),
     ]

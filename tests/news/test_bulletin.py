@@ -410,3 +410,23 @@ def test_district_page_links_its_bulletin_and_a_regency_page_does_not(client):
 
     assert f'href="{district_url(district, bulletin_months_recent()[0], "a5")}"' in html
     assert "/buletin/" not in regency_html
+
+
+def test_a_renamed_kim_gets_a_new_masthead(kim, client, tmp_path):
+    url = bulletin_url(kim, last_month())
+    client.get(url)
+
+    Kim.objects.filter(pk=kim.pk).update(name="KIM Bailangu Bersatu")
+
+    assert "KIM Bailangu Bersatu" in flat(pdf_text(client.get(url).content, tmp_path))
+
+
+def test_the_profile_link_downloads_and_browsers_keep_it_briefly(kim, client):
+    html = client.get(kim.get_absolute_url()).content.decode()
+    link = re.search(rf'<a [^>]*href="{re.escape(bulletin_url(kim, last_month()))}"[^>]*>', html)
+
+    response = client.get(bulletin_url(kim, last_month()))
+
+    assert " download " in link.group(0) and 'type="application/pdf"' in link.group(0)
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["Content-Disposition"].startswith("inline;")
