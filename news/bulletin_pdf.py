@@ -46,8 +46,8 @@ class Paper:
 
 
 PAPERS = {
-    "a4": Paper("A4", 16, 10.5, 15, 30, 95, 3),
-    "a5": Paper("A5", 11, 9, 12.5, 21, 68, 2),
+    "a4": Paper("A4", 16, 10.5, 16, 30, 72, 3),
+    "a5": Paper("A5", 11, 9, 12.5, 21, 58, 2),
 }
 
 
@@ -313,7 +313,7 @@ def _post(pdf: BulletinDocument, post: Post, *, show_kim: bool) -> None:
     photos = post.photo_list
     # The kind, title, byline and lead stay on the page of their first photo.
     cover = photos[0] if photos else None
-    pdf.room_for(45 + (_photo_height(pdf, cover) if cover else 10))
+    pdf.room_for(38 + (_photo_height(pdf, cover) if cover else 10))
     published = timezone.localtime(post.published_at)
     pdf.paragraph(
         f"{post.get_kind_display()} · {formats.date_format(published, 'j F Y')}".upper(),
