@@ -169,6 +169,11 @@
 
   document.querySelectorAll("textarea[data-editor]").forEach(addToolbar);
   document.querySelectorAll("form[data-post-form]").forEach(toggleFactCheck);
-  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(checkPhotoSize);
+  // A form with static/js/upload.js shrinks the photo first and checks only what it cannot.
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    if (!input.closest("form[data-upload]")) {
+      checkPhotoSize(input);
+    }
+  });
   document.querySelectorAll("form[method=post]").forEach(sendOnce);
 })();
