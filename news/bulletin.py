@@ -124,8 +124,9 @@ def bulletin_posts_for_print(*, edition: Edition) -> tuple[list[Post], int]:
     return chosen, more
 
 
-def _fingerprint(*, edition: Edition) -> str:
-    """What changes whenever anything the bulletin prints of its posts changes (one query)."""
+def bulletin_fingerprint(*, edition: Edition) -> str:
+    """What changes whenever anything the bulletin prints of its posts changes (one query);
+    the cache key and the response's ETag."""
     row = bulletin_posts(edition=edition).aggregate(
         post_count=Count("pk", distinct=True),
         with_author=Count("pk", distinct=True, filter=Q(author__isnull=False)),
@@ -146,11 +147,12 @@ def _fingerprint(*, edition: Edition) -> str:
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
 
 
-def bulletin_pdf_cached(*, edition: Edition) -> bytes:
+def bulletin_pdf_cached(*, edition: Edition, fingerprint: str | None = None) -> bytes:
     """The edition's PDF from the shared cache, drawn and kept there when it is not."""
     from news.bulletin_pdf import bulletin_pdf
 
-    key = f"news:bulletin:{_fingerprint(edition=edition)}"
+    fingerprint = fingerprint or bulletin_fingerprint(edition=edition)
+    key = f"news:bulletin:{fingerprint}"
     pdf = cache.get(key)
     if pdf is None:
         posts, more = bulletin_posts_for_print(edition=edition)

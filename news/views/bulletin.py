@@ -5,10 +5,17 @@ import re
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.utils.cache import get_conditional_response, quote_etag
 from django.views.decorators.http import require_safe
 
 from groups.models import Kim
-from news.bulletin import PAPERS, Edition, bulletin_month, bulletin_pdf_cached
+from news.bulletin import (
+    PAPERS,
+    Edition,
+    bulletin_fingerprint,
+    bulletin_month,
+    bulletin_pdf_cached,
+)
 from regions.models import District
 from regions.selectors import region_find_in_area
 
@@ -30,8 +37,18 @@ def _edition(*, period: str, paper: str, kim=None, district=None) -> Edition:
     return Edition(kim=kim, district=district, month=first, paper=paper)
 
 
-def _response(edition: Edition) -> HttpResponse:
-    response = HttpResponse(bulletin_pdf_cached(edition=edition), content_type="application/pdf")
+def _response(request, edition: Edition) -> HttpResponse:
+    """The PDF, or 304 to a phone that already has this version (no PDF read at all)."""
+    fingerprint = bulletin_fingerprint(edition=edition)
+    etag = quote_etag(fingerprint)
+    unchanged = get_conditional_response(request, etag=etag)
+    if unchanged is not None:
+        return unchanged
+    response = HttpResponse(
+        bulletin_pdf_cached(edition=edition, fingerprint=fingerprint),
+        content_type="application/pdf",
+    )
+    response["ETag"] = etag
     response["Content-Disposition"] = f'inline; filename="{edition.filename}"'
     response["Cache-Control"] = f"public, max-age={BROWSER_SECONDS}"
     return response
@@ -49,7 +66,7 @@ def kim_bulletin(request, slug: str, period: str, paper: str):
     )
     if kim is None:
         raise Http404
-    return _response(_edition(period=period, paper=paper, kim=kim))
+    return _response(request, _edition(period=period, paper=paper, kim=kim))
 
 
 @require_safe
@@ -58,4 +75,4 @@ def district_bulletin(request, code: str, period: str, paper: str):
     district = region_find_in_area(code=code, area_code=settings.PORTAL_AREA_CODE)
     if not isinstance(district, District):
         raise Http404
-    return _response(_edition(period=period, paper=paper, district=district))
+    return _response(request, _edition(period=period, paper=paper, district=district))

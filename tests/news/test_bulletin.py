@@ -430,3 +430,18 @@ def test_the_profile_link_downloads_and_browsers_keep_it_briefly(kim, client):
     assert " download " in link.group(0) and 'type="application/pdf"' in link.group(0)
     assert response["Cache-Control"] == "public, max-age=300"
     assert response["Content-Disposition"].startswith("inline;")
+
+
+def test_a_phone_that_has_this_version_gets_304_and_a_changed_one_gets_the_pdf(
+    kim, client, staff_user
+):
+    post = PostFactory(kim=kim, published_at=in_month(last_month()))
+    url = bulletin_url(kim, last_month())
+    etag = client.get(url)["ETag"]
+
+    again = client.get(url, headers={"if-none-match": etag})
+    services.post_update(post=post, actor=staff_user, data={"lead": "Ringkasan yang diperbaiki."})
+    changed = client.get(url, headers={"if-none-match": etag})
+
+    assert again.status_code == 304 and again.content == b""
+    assert changed.status_code == 200 and changed["ETag"] != etag
