@@ -142,6 +142,7 @@ def bulletin_fingerprint(*, edition: Edition) -> str:
         edition.paper,
         owner.name,
         settings.PORTAL_SITE_NAME,
+        settings.PORTAL_BASE_URL,
         *row.values(),
     ]
     return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]

@@ -445,3 +445,18 @@ def test_a_phone_that_has_this_version_gets_304_and_a_changed_one_gets_the_pdf(
 
     assert again.status_code == 304 and again.content == b""
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_a_photo_whose_file_is_gone_is_left_out_and_the_rest_prints(kim, client, tmp_path):
+    post = PostFactory(
+        kim=kim, title="Foto hilang dari penyimpanan", published_at=in_month(last_month())
+    )
+    lost = add_photo(post)
+    add_photo(post, position=1)
+    lost.image_960.storage.delete(lost.image_960.name)
+
+    response = client.get(bulletin_url(kim, last_month()))
+
+    assert response.status_code == 200
+    assert "Foto hilang dari penyimpanan" in flat(pdf_text(response.content, tmp_path))
+    assert len(run(["pdfimages", "-list"], response.content, tmp_path).splitlines()[2:]) == 1
