@@ -29,6 +29,10 @@ DAILY_JOBS = {
     "send_officer_term_reminders": [],
     # Aspiration senders' contacts past the retention period (UU PDP).
     "erase_expired_contacts": [],
+    # The last finished week's digests and their emails (a no-op once the week is built).
+    "send_weekly_digests": [],
+    # Digest subscriptions never confirmed.
+    "prune_digest_subscriptions": [],
     "clearsessions": [],
     # Finished tasks after 14 days; failed emails stay 90 days for staff to retry.
     "prune_db_task_results": ["--min-age-days", "14", "--failed-min-age-days", "90"],

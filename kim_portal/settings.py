@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "trainings",
     "aspirations",
     "imports",
+    "digests",
 ]
 
 MIDDLEWARE = [

@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("sertifikat/", trainings_public.certificate_lookup, name="certificate-lookup"),
     path("sertifikat/<str:code>/", trainings_public.certificate_verify, name="certificate-verify"),
     path("impor/", include("imports.urls")),
+    path("ringkasan/", include("digests.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
