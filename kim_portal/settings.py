@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and other text in gzip; static files (answered above) come precompressed.
     "kim_portal.compression.TextGZipMiddleware",
+    # Hemat kuota (data saver): request.hemat, and Vary: Save-Data, Cookie on pages.
+    "kim_portal.hemat.HematKuotaMiddleware",
     # Read replicas: where this request reads; outside the session so that its save counts.
     "kim_portal.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kim_portal.context_processors.portal",
+                "kim_portal.hemat.hemat",
             ],
         },
     },

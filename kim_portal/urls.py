@@ -6,7 +6,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal import health, outage, private_files, views
+from kim_portal import health, hemat, outage, private_files, views
 from news.sitemaps import SITEMAPS
 from news.views import public as news_public
 from trainings.views import public as trainings_public
@@ -21,6 +21,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/live", health.healthz_live, name="healthz-live"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # The footer's data saver buttons (a cookie), from a page in any language.
+    path("hemat-kuota/", hemat.hemat_toggle, name="hemat-kuota"),
     path(
         "berkas/<slug:kind>/<int:pk>/<slug:field>/<str:filename>",
         private_files.private_file,

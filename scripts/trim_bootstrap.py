@@ -5,19 +5,21 @@ whose selectors the portal can match.
     .venv/bin/python scripts/trim_bootstrap.py --check  # exit 1 if it is out of date
 
 Like PurgeCSS, it reads every word that could be a class name in the files that render our
-pages (our templates and Python code, our JavaScript and CSS, and the templates of the installed
-packages that render into our pages: crispy-bootstrap5, allauth, Django's forms)
-and keeps a selector only when each class it needs is one of those words; a class inside
-``:not(...)`` is not needed for a match. Custom properties (``--bs-*``) nobody reads go too.
-The CSS is parsed with tinycss2; the licence header is kept as it is.
+pages (our templates, the string literals of our Python code, our JavaScript and CSS, and the
+templates of the installed packages that render into our pages: crispy-bootstrap5, allauth,
+Django's forms) and keeps a selector only when each class it needs is one of those words; a
+class inside ``:not(...)`` is not needed for a match. Custom properties (``--bs-*``) nobody
+reads go too. The CSS is parsed with tinycss2; the licence header is kept as it is.
 
 Run it after adding a Bootstrap class that no page used before; tests/kim_portal/
 test_bootstrap_trim.py fails until you do.
 """
 
 import argparse
+import io
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 import tinycss2
@@ -84,10 +86,26 @@ def source_files() -> list[Path]:
     return sorted(set(files))
 
 
+def _python_strings(text: str) -> str:
+    """The string literals of Python source: a class name is a string there, and leaving out
+    names and comments keeps a word like "ratio" in a function from keeping Bootstrap rules."""
+    strings = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING:
+                strings.append(token.string)
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    return "\n".join(strings)
+
+
 def used_words() -> set[str]:
     words = set(SAFELIST)
     for path in source_files():
-        words.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".py":
+            text = _python_strings(text)
+        words.update(WORD.findall(text))
     return words
 
 

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from kim_portal.hemat import tap_to_show
 from news.models import Post
 
 register = template.Library()
@@ -17,15 +18,21 @@ register = template.Library()
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.simple_tag
-def post_photo(photo, *, sizes: str = "100vw", css_class: str = "", eager: bool = False):
-    """A responsive ``<img>`` of a ``PostPhoto``: its WebP renditions, intrinsic size and alt.
-
-    Photos load lazily unless ``eager`` (the one photo at the top of a page).
-    """
+def _photo(photo, *, sizes: str, css_class: str, eager: bool, hemat: bool):
     if photo is None:
         return ""
     src = (photo.image_480 or photo.image).url
+    if hemat:
+        # The smallest rendition, fetched only once the reader opens the <details>.
+        image = format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" class="{}" loading="lazy">',
+            src,
+            photo.width,
+            photo.height,
+            photo.alt_text,
+            css_class,
+        )
+        return tap_to_show(image)
     return format_html(
         '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" class="{}" {}>',
         src,
@@ -39,11 +46,24 @@ def post_photo(photo, *, sizes: str = "100vw", css_class: str = "", eager: bool 
     )
 
 
+@register.simple_tag(takes_context=True)
+def post_photo(context, photo, *, sizes: str = "100vw", css_class: str = "", eager: bool = False):
+    """A responsive ``<img>`` of a ``PostPhoto``: its WebP renditions, intrinsic size and alt.
+
+    Photos load lazily unless ``eager`` (the one photo at the top of a page); in the data
+    saver mode the photo waits behind a tap (kim_portal/hemat.py).
+    """
+    return _photo(
+        photo, sizes=sizes, css_class=css_class, eager=eager, hemat=context.get("hemat", False)
+    )
+
+
 CARD_SIZES = "(min-width: 768px) 330px, 7rem"
 
 
-@register.simple_tag
+@register.simple_tag(takes_context=True)
 def post_card(
+    context,
     post,
     *,
     heading: str = "h2",
@@ -57,13 +77,16 @@ def post_card(
     ``heading`` is the title's element ("h2" or "h3"), ``sizes`` the cover's, ``eager`` marks the
     first photo of a page and ``snippet`` replaces the lead (search: already-marked text).
     Written in Python rather than as an included template: a page shows up to 20 of them and
-    the template engine spent a tenth of the page's time on them.
+    the template engine spent a tenth of the page's time on them. In the data saver mode a
+    card shows no photo (the post's page has it, behind a tap).
     """
     if heading not in ("h2", "h3"):
         heading = "h2"
     cover = post.cover
-    if cover is not None:
-        image = post_photo(cover, sizes=sizes or CARD_SIZES, css_class="post-card-img", eager=eager)
+    if cover is not None and not context.get("hemat", False):
+        image = _photo(
+            cover, sizes=sizes or CARD_SIZES, css_class="post-card-img", eager=eager, hemat=False
+        )
     else:
         image = format_html(
             '<span class="post-card-img post-card-noimg" aria-hidden="true">{}</span>',
@@ -113,9 +136,12 @@ def post_card(
     )
 
 
-@register.simple_tag
-def json_ld(data) -> str:
-    """``data`` as a ``<script type="application/ld+json">`` element, safe to embed."""
+@register.simple_tag(takes_context=True)
+def json_ld(context, data) -> str:
+    """``data`` as a ``<script type="application/ld+json">`` element, safe to embed; nothing in
+    the data saver mode (no script element at all there)."""
+    if context.get("hemat", False):
+        return ""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     # Safe: the escapes above keep the JSON from closing the script element.
     return format_html(
