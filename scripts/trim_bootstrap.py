@@ -30,8 +30,11 @@ SOURCE = VENDOR / "bootstrap.min.css"
 TRIMMED = VENDOR / "bootstrap.trimmed.min.css"
 
 # Our own code: templates, Python, JavaScript and CSS (tests and migrations emit no classes).
-OWN_APPS = ("kim_portal", "accounts", "regions", "groups", "news", "trainings", "aspirations")
-OWN_APPS += ("imports",)
+OWN_APPS = sorted(
+    path.name
+    for path in BASE_DIR.iterdir()
+    if (path / "__init__.py").exists() and path.name not in ("tests", "scripts")
+)
 # Installed packages whose templates render into our pages. Of crispy-bootstrap5, the templates
 # its filters (|crispy, |as_crispy_field) reach: the portal uses no FormHelper layouts.
 CRISPY = "templates/bootstrap5/"

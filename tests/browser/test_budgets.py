@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 
 from accounts.models import User
 from aspirations.models import Submission
+from digests.periods import AREA_WHOLE, week_current, week_label
 from groups.models import Kim
 from news.models import Category, Post, PostPhoto
 from news.services import photo_add, post_create, post_submit
@@ -79,6 +80,7 @@ PUBLIC_PAGES = [
     ("track page", lambda: "/aspirasi/lacak/"),
     ("search results", lambda: "/cari/?q=desa"),
     ("privacy", lambda: "/privasi/"),
+    ("weekly digest", lambda: f"/ringkasan/{AREA_WHOLE}/{week_label(week_current())}/"),
 ]
 
 
