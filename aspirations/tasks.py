@@ -35,7 +35,13 @@ def submission_send_code(*, submission_id: int) -> bool:
     submission = Submission.objects.select_related("village").filter(pk=submission_id).first()
     if submission is None or not submission.submitter_email:
         return False
-    subject, body = _render("code", {"submission": submission, "track_url": _track_url(submission)})
+    from aspirations.sharing import tracking_whatsapp_url
+
+    track_url = _track_url(submission)
+    with translation.override(submission.language):
+        whatsapp_url = tracking_whatsapp_url(submission, track_url=track_url)
+    context = {"submission": submission, "track_url": track_url, "whatsapp_url": whatsapp_url}
+    subject, body = _render("code", context)
     mail_queue(to=submission.submitter_email, subject=subject, body=body)
     return True
 

@@ -14,6 +14,7 @@ urlpatterns = [
     # The office (OPD) a submission was forwarded to, by the signed link emailed to it
     path("opd/<str:token>/", public.OpdAnswerView.as_view(), name="opd-answer"),
     path("<int:pk>/", public.PublicDetailView.as_view(), name="public-detail"),
+    path("<int:pk>/whatsapp/", public.PublicWhatsAppView.as_view(), name="public-whatsapp"),
     # KIM managers of the village and Dinkominfo staff
     path("kelola/", handle.QueueView.as_view(), name="queue"),
     path("kelola/<int:pk>/", handle.HandleDetailView.as_view(), name="handle-detail"),

@@ -5,6 +5,11 @@ and shows HTML entities literally. ``whatsapp_text`` builds one from a title, a 
 link, within a length limit (700 characters for a post, 2,000 for a weekly digest): the title and
 the link always stay whole, the lines are kept in order until the next one does not fit, which is
 shortened at a word with an ellipsis when enough room is left for it to say something.
+
+Short links (``short_path``): ``/s/<letter><base36 id>`` at the site root, e.g. ``/s/p2s`` for
+post 100, and ``/s/en/p2s`` for its English page. The letter names the kind of thing, the id
+never changes (a slug may), and ``short_link_target`` finds only what its public queryset
+holds, so a draft, a returned post or a private aspiration answers 404.
 """
 
 import html
@@ -12,6 +17,11 @@ import re
 from urllib.parse import quote
 
 import nh3
+from django.apps import apps
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.http import base36_to_int, int_to_base36
 
 ELLIPSIS = "…"
 # A shortened line shorter than this says nothing: it is dropped instead.
@@ -75,6 +85,88 @@ def whatsapp_share_url(text: str) -> str:
 
 
 def whatsapp_send_to_url(phone: str, text: str) -> str:
-    """The ``wa.me`` link that opens a chat with ``phone`` (+62..., digits) holding ``text``."""
-    digits = re.sub(r"\D", "", phone or "")
+    """The ``wa.me`` link that opens a chat with ``phone`` holding ``text``. An Indonesian
+    number may be written 0812..., 62812... or +62 812-...; wa.me wants 62812... ."""
+    from accounts.validators import normalize_whatsapp_number
+
+    digits = re.sub(r"\D", "", normalize_whatsapp_number(phone or ""))
     return f"https://wa.me/{digits}?text=" + quote(text, safe="")
+
+
+# The letter of a short link: the model and the queryset method of what anyone may read.
+SHORT_KINDS = {
+    "p": ("news.Post", "published"),
+    "t": ("trainings.Training", "public"),
+    "a": ("aspirations.Submission", "public"),
+    "k": ("groups.Kim", "public"),
+}
+_SHORT_CODE = re.compile(r"^([a-z])([0-9a-z]{1,13})$")
+
+
+def short_path(obj, language: str | None = None) -> str:
+    """``/s/<letter><base36 id>`` of a post, training, aspiration or KIM; with ``language``
+    other than the portal's own, ``/s/<language>/...`` (it leads to the page in that
+    language)."""
+    label = obj._meta.label
+    letter = next(key for key, (model, _method) in SHORT_KINDS.items() if model == label)
+    prefix = "" if language in (None, settings.LANGUAGE_CODE) else f"{language}/"
+    return f"/s/{prefix}{letter}{int_to_base36(obj.pk)}"
+
+
+def short_url(obj, request=None) -> str:
+    """The absolute short link of ``obj`` in the active language: on the request's host, or
+    on ``PORTAL_BASE_URL`` outside a request (emails, the weekly digest)."""
+    path = short_path(obj, translation.get_language())
+    return (
+        request.build_absolute_uri(path) if request is not None else settings.PORTAL_BASE_URL + path
+    )
+
+
+def short_link_target(code: str):
+    """The public object a short link's code names, or None (unknown letter, bad id, not
+    public)."""
+    match = _SHORT_CODE.match(code or "")
+    if match is None or match.group(1) not in SHORT_KINDS:
+        return None
+    model_label, method = SHORT_KINDS[match.group(1)]
+    try:
+        pk = base36_to_int(match.group(2))
+    except ValueError:
+        return None
+    model = apps.get_model(model_label)
+    return getattr(model.objects, method)().filter(pk=pk).first()
+
+
+def share_image(request, card) -> dict | None:
+    """What ``og:image`` says about a generated card (``kim_portal.share_cards.ShareCard``),
+    with an absolute address; None without a card."""
+    if card is None:
+        return None
+    return {
+        "url": request.build_absolute_uri(card.url),
+        "type": card.type,
+        "width": card.width,
+        "height": card.height,
+        "alt": card.alt,
+    }
+
+
+def share_context(request, *, text: str, page_url: str) -> dict:
+    """The template context of the WhatsApp share block (``includes/share_whatsapp.html``):
+    the message, its ``wa.me`` link and the page showing it without JavaScript."""
+    return {
+        "whatsapp_text": text,
+        "whatsapp_url": whatsapp_share_url(text),
+        "whatsapp_page_url": page_url,
+    }
+
+
+def whatsapp_page_response(request, *, heading: str, back_url: str, text: str):
+    """The page showing a message in a text box (readable and selectable without JavaScript)
+    with its ``wa.me`` button: ``<page>/whatsapp/`` of every shareable page."""
+    context = {
+        "heading": heading,
+        "back_url": back_url,
+        **share_context(request, text=text, page_url=request.path),
+    }
+    return render(request, "sharing/whatsapp.html", context)

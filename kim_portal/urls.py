@@ -23,6 +23,9 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     # The footer's data saver buttons (a cookie), from a page in any language.
     path("hemat-kuota/", hemat.hemat_toggle, name="hemat-kuota"),
+    # Short links for WhatsApp messages (kim_portal.sharing.short_path), in no language prefix
+    path("s/<str:code>", views.short_link, name="short-link"),
+    path("s/<str:language>/<str:code>", views.short_link, name="short-link-language"),
     path(
         "berkas/<slug:kind>/<int:pk>/<slug:field>/<str:filename>",
         private_files.private_file,

@@ -1,10 +1,14 @@
 import logging
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from kim_portal.sharing import short_link_target
 from news.selectors import post_list_home
 from regions.selectors import region_area_parts, region_area_root
 from regions.views import region_child_kind
@@ -22,6 +26,21 @@ def robots_txt(request):
     lines.append(f"Disallow: {reverse('healthz')}")
     lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def short_link(request, code, language=None):
+    """A short link (``kim_portal.sharing.short_path``) sends the reader to the page it names,
+    in its language; anything not public, or not there, is a 404. A temporary redirect: the
+    page's address may change with its slug, the short link does not."""
+    languages = dict(settings.LANGUAGES)
+    if language is not None and (language == settings.LANGUAGE_CODE or language not in languages):
+        raise Http404
+    target = short_link_target(code)
+    if target is None:
+        raise Http404
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return redirect(target.get_absolute_url())
 
 
 class HomeView(TemplateView):

@@ -26,4 +26,5 @@ urlpatterns = [
         name="post-moderate",
     ),
     path("<slug:slug>/", public.PostDetailView.as_view(), name="post-detail"),
+    path("<slug:slug>/whatsapp/", public.PostWhatsAppView.as_view(), name="post-whatsapp"),
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     # Staff: where a ticket's QR code leads
     path("cek/<str:code>/", staff.CheckInView.as_view(), name="check-in"),
     path("<slug:slug>/", public.TrainingDetailView.as_view(), name="training-detail"),
+    path("<slug:slug>/whatsapp/", public.TrainingWhatsAppView.as_view(), name="training-whatsapp"),
     path("<slug:slug>/kalender.ics", public.TrainingIcsView.as_view(), name="training-ics"),
     path(
         "<slug:slug>/materi/<int:pk>/",

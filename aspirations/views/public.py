@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -29,8 +31,14 @@ from aspirations.services import (
     submission_create,
     text_clean,
 )
+from aspirations.sharing import (
+    submission_share_card,
+    submission_whatsapp_text,
+    tracking_whatsapp_url,
+)
 from groups.models import Kim
 from kim_portal.context_processors import language_alternates
+from kim_portal.sharing import share_context, share_image, short_url, whatsapp_page_response
 from regions.models import District
 from regions.selectors import region_area_parts
 
@@ -184,6 +192,13 @@ class SubmissionSentView(View):
                 "submission": submission,
                 "village_kim_told": Kim.Level.VILLAGE in told,
                 "district_kim_told": Kim.Level.DISTRICT in told,
+                "whatsapp_self_url": tracking_whatsapp_url(
+                    submission,
+                    track_url=request.build_absolute_uri(reverse("aspirations:track"))
+                    + f"?kode={submission.code}",
+                )
+                if submission is not None
+                else "",
             },
         )
         # The code is the key to the submission: no shared cache may keep this page.
@@ -273,6 +288,34 @@ class PublicDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        submission, request = self.object, self.request
+        text = submission_whatsapp_text(submission, url=short_url(submission, request))
+        page = reverse("aspirations:public-whatsapp", kwargs={"pk": submission.pk})
+        return super().get_context_data(
+            share=share_context(request, text=text, page_url=page),
+            og={
+                "url": request.build_absolute_uri(submission.get_absolute_url()),
+                "title": submission.heading,
+                "description": Truncator(" ".join(submission.text.split())).chars(160),
+                "image": share_image(request, submission_share_card(submission)),
+            },
+            **kwargs,
+        )
+
+
+class PublicWhatsAppView(View):
+    """The WhatsApp message of an answered public submission (``<aspiration>/whatsapp/``)."""
+
+    def get(self, request, pk):
+        submission = get_object_or_404(Submission.objects.public().for_list(), pk=pk)
+        return whatsapp_page_response(
+            request,
+            heading=submission.heading,
+            back_url=submission.get_absolute_url(),
+            text=submission_whatsapp_text(submission, url=short_url(submission, request)),
+        )
 
 
 class MySubmissionsView(LoginRequiredMixin, ListView):

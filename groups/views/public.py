@@ -12,6 +12,8 @@ from groups.models import Kim
 from groups.selectors import kim_get_public, kim_list_public, kim_status_counts
 from groups.services import membership_request
 from news.bulletin import bulletin_months_recent
+from groups.sharing import kim_place, kim_share_card
+from kim_portal.sharing import share_image
 from news.selectors import post_list_for_kim
 
 
@@ -70,6 +72,13 @@ class KimDetailView(PublicKimMixin, DetailView):
             can_edit_registry=permissions.can_edit_kim_registry(user, kim),
             latest_posts=post_list_for_kim(kim=kim),
             bulletin_months=bulletin_months_recent(),
+            og={
+                "url": self.request.build_absolute_uri(kim.get_absolute_url()),
+                "title": kim.name,
+                "description": _("Community Information Group (KIM) of %(place)s")
+                % {"place": kim_place(kim)},
+                "image": share_image(self.request, kim_share_card(kim)),
+            },
             **kwargs,
         )
 

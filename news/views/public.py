@@ -21,11 +21,19 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import DetailView, ListView
 
 from groups import permissions
 from groups.models import Kim
 from kim_portal.db import joins_in_written_order
+from kim_portal.sharing import (
+    share_context,
+    share_image,
+    short_url,
+    whatsapp_page_response,
+)
+from kim_portal.urls_cache import reverse_with_slug
 from news.cache import cached
 from news.models import Post
 from news.selectors import (
@@ -38,6 +46,7 @@ from news.selectors import (
     post_search_snippets,
     search_query_for,
 )
+from news.sharing import post_share_card, post_whatsapp_text
 from regions.models import District, Village
 from regions.selectors import (
     region_area_parts,
@@ -300,33 +309,42 @@ class PostDetailView(DetailView):
         post, request = self.object, self.request
         url = request.build_absolute_uri(post.get_absolute_url())
         cover = post.photo_list[0] if post.photo_list else None
-        share_image = None
-        if cover is not None and cover.image_960:
+        share_image_ = None
+        if post.kind == Post.Kind.FACT_CHECK or cover is None or not cover.image_960:
+            # A fact check shows its verdict in the preview, whatever its photo.
+            share_image_ = share_image(request, post_share_card(post))
+        else:
             # The JPEG share rendition when there is one: link previews may not show WebP.
             shared = cover.image_share or cover.image_960
             width = min(1200 if cover.image_share else 960, cover.width)
-            share_image = {
+            share_image_ = {
                 "url": request.build_absolute_uri(shared.url),
                 "type": "image/jpeg" if cover.image_share else "image/webp",
                 "width": width,
                 "height": round(cover.height * width / cover.width) if cover.width else 0,
                 "alt": cover.alt_text,
             }
+        share = {}
+        if post.is_public:
+            text = post_whatsapp_text(post, url=short_url(post, request))
+            page_url = reverse_with_slug("news:post-whatsapp", post.slug)
+            share = share_context(request, text=text, page_url=page_url)
         return super().get_context_data(
             cover=cover,
             extra_photos=post.photo_list[1:],
             tags=list(post.tags.all()),
             related=post_list_related(post=post),
             canonical_url=url,
-            share_image=share_image,
+            share_image=share_image_,
+            share=share,
             share_links={
-                "whatsapp": "https://wa.me/?text=" + quote(f"{post.title}\n{url}", safe=""),
+                "whatsapp": share.get("whatsapp_url", ""),
                 "facebook": "https://www.facebook.com/sharer/sharer.php?u=" + quote(url, safe=""),
             },
             structured_data=post_structured_data(
                 post=post,
                 url=url,
-                image_url=share_image["url"] if share_image else None,
+                image_url=share_image_["url"] if share_image_ else None,
                 home_url=request.build_absolute_uri(reverse("home")),
             ),
             feed_url=reverse("news:feed-kim", kwargs={"slug": post.kim.slug})
@@ -341,6 +359,24 @@ class PostDetailView(DetailView):
             # A preview for its author and reviewers must not sit in any shared cache.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class PostWhatsAppView(View):
+    """The WhatsApp message of a published post in a text box (``<post>/whatsapp/``)."""
+
+    def get(self, request, slug):
+        try:
+            post = post_get_for_detail(slug=slug)
+        except Post.DoesNotExist as err:
+            raise Http404 from err
+        if not post.is_public:
+            raise Http404
+        return whatsapp_page_response(
+            request,
+            heading=post.title,
+            back_url=post.get_absolute_url(),
+            text=post_whatsapp_text(post, url=short_url(post, request)),
+        )
 
 
 def post_structured_data(*, post: Post, url: str, image_url: str | None, home_url: str) -> list:

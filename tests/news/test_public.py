@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import int_to_base36
 from django.utils.translation import gettext
 from PIL import Image
 
@@ -432,7 +433,9 @@ def test_detail_offers_share_links_without_third_party_scripts(client, kim):
 
     html = client.get(post.get_absolute_url()).content.decode()
 
-    whatsapp = "https://wa.me/?text=" + quote(f"Panen raya & syukuran\n{url}", safe="")
+    text = f"*Panen raya & syukuran*\n\n{post.lead}\n{kim.name} · Kecamatan {kim.district.name}"
+    short = f"http://testserver/s/p{int_to_base36(post.pk)}"
+    whatsapp = "https://wa.me/?text=" + quote(f"{text}\n\n{short}", safe="")
     assert f'href="{whatsapp}"' in html
     assert f'href="https://www.facebook.com/sharer/sharer.php?u={quote(url, safe="")}"' in html
     assert f'value="{url}" readonly' in html

@@ -5,16 +5,19 @@ from itertools import groupby
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from groups import permissions
 from kim_portal.private_files import file_response
+from kim_portal.sharing import share_context, share_image, short_url, whatsapp_page_response
 from trainings.documents import date_range_text, training_ics, trainings_ics
 from trainings.models import Material, Registration, Session, Training
 from trainings.selectors import training_get_for_detail, training_list_public
 from trainings.services import registration_state_for, registration_window_reason
+from trainings.sharing import training_share_card, training_whatsapp_text
 
 
 class TrainingListView(ListView):
@@ -71,7 +74,19 @@ class TrainingDetailView(DetailView):
         closes_at = training.registration_closes_at
         still_open = not registration_window_reason(training=training)[0]
         may_download = is_staff or state.code == "registered"
+        request = self.request
+        text = training_whatsapp_text(training, url=short_url(training, request))
+        whatsapp_page = reverse("trainings:training-whatsapp", kwargs={"slug": training.slug})
         return super().get_context_data(
+            share=share_context(request, text=text, page_url=whatsapp_page),
+            og={
+                "url": request.build_absolute_uri(training.get_absolute_url()),
+                "title": training.title,
+                "description": f"{date_range_text(training)} · {training.venue_name}",
+                # The card, also with a cover: it says when and where, and the cover is WebP,
+                # which not every link preview shows.
+                "image": share_image(request, training_share_card(training)),
+            },
             agenda=agenda_by_day(training),
             speakers=speakers_of(training),
             seats_left=max(training.capacity - training.confirmed_count, 0),
@@ -84,6 +99,22 @@ class TrainingDetailView(DetailView):
             registration_closes_at=closes_at if closes_at and still_open else None,
             can_manage=is_staff,
             **kwargs,
+        )
+
+
+class TrainingWhatsAppView(View):
+    """The WhatsApp message of a public training in a text box (``<training>/whatsapp/``)."""
+
+    def get(self, request, slug):
+        try:
+            training = training_get_for_detail(slug=slug)
+        except Training.DoesNotExist as err:
+            raise Http404 from err
+        return whatsapp_page_response(
+            request,
+            heading=training.title,
+            back_url=training.get_absolute_url(),
+            text=training_whatsapp_text(training, url=short_url(training, request)),
         )
 
 
