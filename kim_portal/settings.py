@@ -92,6 +92,8 @@ MIDDLEWARE = [
     # Who made each recorded change (kim_portal/audit.py).
     "kim_portal.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Logged-in pages and one-time messages are Cache-Control: private (kim_portal/offline.py).
+    "kim_portal.offline.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -343,6 +345,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", *OBJECT_STORAGE_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The service worker (/sw.js, kim_portal/offline.py) that keeps pages for offline.
+        "worker-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

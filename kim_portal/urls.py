@@ -6,7 +6,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal import health, hemat, outage, private_files, views
+from kim_portal import health, hemat, offline, outage, private_files, views
 from news.sitemaps import SITEMAPS
 from news.views import public as news_public
 from trainings.views import public as trainings_public
@@ -26,6 +26,7 @@ urlpatterns = [
     # Short links for WhatsApp messages (kim_portal.sharing.short_path), in no language prefix
     path("s/<str:code>", views.short_link, name="short-link"),
     path("s/<str:language>/<str:code>", views.short_link, name="short-link-language"),
+    path("sw.js", offline.service_worker, name="service-worker"),
     path(
         "berkas/<slug:kind>/<int:pk>/<slug:field>/<str:filename>",
         private_files.private_file,
@@ -55,6 +56,7 @@ urlpatterns += i18n_patterns(
     path("aspirasi/", include("aspirations.urls")),
     path("cari/", news_public.SearchView.as_view(), name="search"),
     path("privasi/", views.PrivacyView.as_view(), name="privacy"),
+    path("offline/", offline.OfflineView.as_view(), name="offline"),
     path("pelatihan/", include("trainings.urls")),
     path("sertifikat/", trainings_public.certificate_lookup, name="certificate-lookup"),
     path("sertifikat/<str:code>/", trainings_public.certificate_verify, name="certificate-verify"),

@@ -248,7 +248,22 @@
       }
     });
     xhr.addEventListener("load", function () {
-      follow(xhr.responseText, xhr.responseURL, action);
+      // Listeners (static/js/outbox.js clears the draft of a post that was saved) may ask to
+      // finish something before the page is replaced.
+      var waits = [];
+      form.dispatchEvent(
+        new CustomEvent("kim:answer", {
+          detail: {
+            redirected: Boolean(xhr.responseURL) && xhr.responseURL !== action,
+            waitUntil: function (promise) {
+              waits.push(promise.catch(function () {}));
+            }
+          }
+        })
+      );
+      Promise.all(waits).then(function () {
+        follow(xhr.responseText, xhr.responseURL, action);
+      });
     });
     xhr.addEventListener("error", function () {
       if (progress) {

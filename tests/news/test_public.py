@@ -442,7 +442,8 @@ def test_detail_offers_share_links_without_third_party_scripts(client, kim):
     page = MarkupCollector()
     page.feed(html)
     sources = [attrs["src"] for tag, attrs in page.tags if tag == "script" and attrs.get("src")]
-    assert sources == ["/static/js/copy-link.js"]  # the portal's own copy button, nothing else
+    # The portal's own copy button and offline reading (its service worker), nothing else.
+    assert sources == ["/static/js/copy-link.js", "/static/js/offline.js"]
 
 
 def test_detail_suggests_related_posts_of_the_district_or_category(client, kim):
