@@ -47,6 +47,7 @@ class PrivatePagesMiddleware:
         user = getattr(request, "user", None)
         storage = getattr(request, "_messages", None)
         shown_messages = storage is not None and getattr(storage, "used", False)
-        if (user is not None and user.is_authenticated) or shown_messages:
+        kept_nowhere = "no-store" in response.get("Cache-Control", "")
+        if ((user is not None and user.is_authenticated) or shown_messages) and not kept_nowhere:
             patch_cache_control(response, private=True)
         return response

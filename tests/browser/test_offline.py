@@ -76,7 +76,7 @@ def test_a_post_written_offline_waits_and_is_sent_when_the_signal_is_back(
     # The signal is back: the post is sent by itself, with its shrunk photo.
     context.set_offline(False)
     expect(page.get_by_role("status").filter(has_text="sudah terkirim")).to_contain_text(
-        "Tulisan Anda «Gotong royong di Bailangu» yang menunggu sudah terkirim."
+        "Tulisan Anda «Gotong royong di Bailangu» yang menunggu sudah terkirim.", timeout=30_000
     )
     expect(page.get_by_text("Draf Anda tersimpan.")).to_be_visible()
     shot(page, "offline-sent")
