@@ -11,9 +11,9 @@ from groups.forms import KimFilter, MembershipRequestForm
 from groups.models import Kim
 from groups.selectors import kim_get_public, kim_list_public, kim_status_counts
 from groups.services import membership_request
-from news.bulletin import bulletin_months_recent
 from groups.sharing import kim_place, kim_share_card
 from kim_portal.sharing import share_image
+from news.bulletin import bulletin_months_recent
 from news.selectors import post_list_for_kim
 
 
