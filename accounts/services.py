@@ -13,7 +13,7 @@ STAFF_GROUP_NAME = "Dinkominfo"
 
 # Apps whose models Dinkominfo staff manage in the admin. Accounts (users) and the auth models
 # (groups and permissions) stay with superusers, apart from viewing and changing users.
-STAFF_APP_LABELS = ["regions", "groups", "news", "trainings", "aspirations"]
+STAFF_APP_LABELS = ["regions", "groups", "news", "trainings", "aspirations", "digests"]
 STAFF_EXTRA_PERMISSIONS = [
     ("accounts", "view_user"),
     ("accounts", "change_user"),

@@ -125,9 +125,13 @@ def area_parse(slug: str) -> Area:
 
 
 def week_title(monday: date) -> str:
-    """``30 November – 6 December 2026`` in the active language."""
+    """``23–29 November 2026``, ``30 November – 6 December 2026`` or ``29 December 2025 –
+    4 January 2026``, in the active language."""
     from django.utils.formats import date_format
 
     sunday = monday + timedelta(days=6)
+    if monday.month == sunday.month:
+        first = date_format(monday, "j")
+        return _("%(first)s–%(last)s") % {"first": first, "last": date_format(sunday, "j F Y")}
     first = date_format(monday, "j F" if monday.year == sunday.year else "j F Y")
     return _("%(first)s – %(last)s") % {"first": first, "last": date_format(sunday, "j F Y")}

@@ -69,5 +69,10 @@ class PrivacyView(TemplateView):
 
     def get_context_data(self, **kwargs):
         from aspirations.selectors import contact_retention_days
+        from digests.services import CONFIRM_DAYS
 
-        return super().get_context_data(retention_days=contact_retention_days(), **kwargs)
+        return super().get_context_data(
+            retention_days=contact_retention_days(),
+            digest_confirm_days=CONFIRM_DAYS,
+            **kwargs,
+        )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from aspirations.models import Category as AspirationCategory
 from aspirations.models import Opd, Submission
 from aspirations.services import opd_answer_token, submission_create
+from digests.periods import week_label, week_last_finished
 from groups.models import Membership
 from imports.models import ImportJob
 from news.models import Post
@@ -122,6 +123,11 @@ MATRIX = [
         {"default": 404, "anonymous": 302, "manager": 302, "staff": 302},
     ),
     ("aspiration-statistics", "get", {"default": 403, "anonymous": 302, "staff": 200}),
+    # Weekly digests are public for public KIMs; subscribers' addresses are staff's, in the admin.
+    ("kim-digest", "get", {"default": 200}),
+    ("kim-digest-feed", "get", {"default": 200}),
+    ("proposed-kim-digest", "get", {"default": 404}),
+    ("digest-subscriptions", "get", {"default": 302, "staff": 200}),
 ]
 
 
@@ -169,6 +175,7 @@ def world(db):
     opd = Opd.objects.create(name="Dinas PUPR", email="pupr@contoh.go.id")
     Submission.objects.filter(pk=submission.pk).update(forwarded_opd=opd)
     opd_token = opd_answer_token(submission=submission, opd=opd)
+    last_week = week_label(week_last_finished())
     urls = {
         "kim-list": reverse("groups:kim-list"),
         "kim-detail": kim.get_absolute_url(),
@@ -240,6 +247,10 @@ def world(db):
             "aspirations:handle-action", args=[submission.pk, "verifikasi"]
         ),
         "aspiration-statistics": reverse("aspirations:statistics"),
+        "kim-digest": reverse("digests:digest", args=[f"kim-{kim.slug}", last_week]),
+        "kim-digest-feed": reverse("digests:feed", args=[f"kim-{kim.slug}"]),
+        "proposed-kim-digest": reverse("digests:digest", args=[f"kim-{proposed.slug}", last_week]),
+        "digest-subscriptions": reverse("admin:digests_subscription_changelist"),
     }
     return people, urls
 

@@ -320,3 +320,20 @@ def test_rss_feed_lists_the_areas_built_digests(client, places):
     )
     assert link in page
     assert client.get(reverse("digests:feed", kwargs={"area": "kim-x"})).status_code == 404
+
+
+def test_weeks_are_iso_weeks_named_in_indonesian():
+    from datetime import date
+
+    from django.utils import translation
+
+    from digests.periods import week_parse, week_title
+
+    # ISO week 1 of 2026 starts on Monday 29 December 2025; 2020 had 53 weeks.
+    assert week_parse("2026-W01") == date(2025, 12, 29)
+    assert week_parse("2020-W53") == date(2020, 12, 28)
+    assert week_label(date(2025, 12, 29)) == "2026-W01"
+    with translation.override("id"):
+        assert week_title(date(2026, 11, 23)) == "23–29 November 2026"
+        assert week_title(date(2026, 11, 30)) == "30 November – 6 Desember 2026"
+        assert week_title(date(2025, 12, 29)) == "29 Desember 2025 – 4 Januari 2026"
