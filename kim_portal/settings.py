@@ -242,7 +242,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "kim_portal.static_storage.MinifiedCompressedManifestStorage"
         )
     },
 }

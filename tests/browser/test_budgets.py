@@ -45,7 +45,7 @@ PRODUCTION_STATIC = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"base_url": "/berkas/"},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "kim_portal.static_storage.MinifiedCompressedManifestStorage"},
 }
 
 

@@ -2,6 +2,7 @@
 as the brotli or gzip copies collectstatic wrote, photos as they are."""
 
 import gzip
+import json
 
 import brotli
 import pytest
@@ -14,7 +15,7 @@ from kim_portal.compression import TextGZipMiddleware
 
 PRODUCTION_STATIC = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "kim_portal.static_storage.MinifiedCompressedManifestStorage"},
 }
 
 
@@ -82,3 +83,15 @@ def test_static_files_come_as_brotli_or_gzip_copies(collected_static):
     assert css == gzip.decompress(gzip_body)
     assert b"Licensed under MIT" in css
     assert len(brotli_body) < len(gzip_body) < len(css) / 4
+
+
+def test_our_stylesheets_are_collected_minified(collected_static):
+    from django.contrib.staticfiles import finders
+
+    source = open(finders.find("css/portal.css"), encoding="utf-8").read()
+    manifest = json.loads((collected_static / "staticfiles.json").read_text())
+    collected = collected_static / manifest["paths"]["css/portal.css"]
+    minified = collected.read_text(encoding="utf-8")
+    assert "/*" in source and "/*" not in minified
+    assert len(minified) < len(source) * 0.9
+    assert ".hemat-photo" in minified
