@@ -62,7 +62,11 @@ function keepOfflinePage() {
       }).then(function () {
         return caches.open(ASSETS);
       }).then(function (cache) {
-        return cache.addAll(assets);
+        // The page that registered this worker loaded them a moment ago: the browser's own
+        // cache has them, so keeping them costs no data.
+        return cache.addAll(assets.map(function (url) {
+          return new Request(url, { cache: "force-cache" });
+        }));
       });
     });
   });
@@ -157,7 +161,9 @@ self.addEventListener("message", function (event) {
     return;
   }
   var request = new Request(url.href, { credentials: "same-origin" });
-  event.waitUntil(fetch(request).then(function (response) {
+  // From the browser's cache when it still has the page (no data spent), else the network.
+  var again = new Request(url.href, { credentials: "same-origin", cache: "force-cache" });
+  event.waitUntil(fetch(again).then(function (response) {
     return keep(PAGES, request, response, MAX_PAGES);
   }).catch(function () {}));
 });

@@ -235,6 +235,10 @@ def record(page) -> Recorder:
 
 
 def phone(new_context, **kwargs):
+    # The portal's service worker (static/js/sw.js) would answer the pages after the first one,
+    # and the page's DevTools session sees no bytes for those (the worker's own fetch carries
+    # them): without it every page is measured as the network delivers it on a first visit.
+    kwargs.setdefault("service_workers", "block")
     context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, **kwargs)
     context.set_default_timeout(15_000)
     return context.new_page()
