@@ -13,6 +13,7 @@ Only public things get a card: a draft or a private aspiration has no preview to
 import io
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
@@ -31,7 +32,7 @@ FALSE_RED, TRUE_GREEN = "#b42318", "#12715b"
 MARGIN = 64
 # How long a page view trusts that a card exists without asking the storage (seconds).
 KNOWN_FOR = 7 * 24 * 3600
-FONTS = settings.BASE_DIR / "trainings" / "fonts"
+FONTS = Path(__file__).resolve().parent / "fonts"
 
 
 @dataclass(frozen=True)

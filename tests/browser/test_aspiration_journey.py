@@ -1,6 +1,7 @@
 import io
 import os
 import re
+from urllib.parse import unquote
 
 from django.core import mail
 from PIL import Image
@@ -101,6 +102,10 @@ def test_villager_sends_an_aspiration_kim_and_staff_answer_and_it_is_public(
     assert code == submission.display_code
     assert submission.photo.name.endswith(".webp")
     assert any(code in message.body and message.to == [EMAIL] for message in mail.outbox)
+    # The code to the villager's own WhatsApp: a chat with their number, holding the code.
+    to_self = page.get_by_role("link", name="Kirim kode ke WhatsApp saya")
+    expect(to_self).to_have_attribute("href", re.compile(r"^https://wa\.me/6281234567890\?text="))
+    assert code in unquote(to_self.get_attribute("href"))
     assert_fits_the_screen(page)
     shot(page, tmp_path, "2-code")
     page.get_by_role("link", name="Pantau sekarang").click()
