@@ -4,14 +4,14 @@ counted in a last line pointing to the digest's page."""
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from digests.periods import Area, week_label, week_title
 from digests.selectors import DigestContent
-from kim_portal.sharing import whatsapp_text
+from kim_portal.share_cards import ShareCard, share_card
+from kim_portal.sharing import short_url, whatsapp_text
 
 WHATSAPP_LIMIT = 2000
 
@@ -21,8 +21,9 @@ def absolute(path: str) -> str:
 
 
 def item_url(obj) -> str:
-    """The address of a post, training or aspiration in a message (its canonical URL)."""
-    return absolute(obj.get_absolute_url())
+    """The short link of a post, training or aspiration in a message (``/s/p2s`` on
+    ``PORTAL_BASE_URL``, in the active language): short lines leave room for more items."""
+    return short_url(obj)
 
 
 def digest_url(*, area: Area, monday) -> str:
@@ -124,10 +125,17 @@ def digest_whatsapp_text(content: DigestContent, *, limit: int = WHATSAPP_LIMIT)
     return whatsapp_text(title=title, lines=digest_lines(content, room=room), url=url, limit=limit)
 
 
+def digest_share_card(content: DigestContent) -> ShareCard | None:
+    """The link-preview card of a digest (drawn once per area and week); a quiet week has
+    none (nothing to share, and crawlers walking empty weeks draw nothing)."""
+    if content.is_quiet:
+        return None
+    return share_card(
+        title=content.area.name,
+        label=_("Weekly digest"),
+        lines=[week_title(content.monday)],
+    )
+
+
 def quiet_sentence() -> str:
     return _("A quiet week: nothing was published, held or answered here.")
-
-
-def in_language(language: str, func, *args, **kwargs):
-    with translation.override(language):
-        return func(*args, **kwargs)

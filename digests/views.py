@@ -34,7 +34,7 @@ from digests.services import (
     subscription_request,
     subscription_unsubscribe,
 )
-from kim_portal.sharing import whatsapp_share_url
+from kim_portal.sharing import share_image, whatsapp_share_url
 
 
 def _area_or_404(slug: str) -> Area:
@@ -81,6 +81,7 @@ def digest_detail(request, area: str, week: str):
             "whatsapp_text": text,
             "whatsapp_url": whatsapp_share_url(text),
             "canonical_url": messages.digest_url(area=area, monday=monday),
+            "share_image": share_image(request, messages.digest_share_card(content)),
             "subscribe_form": SubscribeForm(initial={"area": area.slug}),
             "subscribe_areas": area.wider(),
         },

@@ -46,7 +46,7 @@ def test_a_villager_reads_subscribes_confirms_and_unsubscribes(live, phone_page,
     assert share.get_attribute("href").startswith("https://wa.me/?text=%2ARingkasan%20mingguan")
     text = page.locator("#whatsapp-text").input_value()
     assert text.startswith("*Ringkasan mingguan KIM Bailangu Maju")
-    assert "• Warga Bailangu membersihkan saluran air http://127.0.0.1:8000/berita/" in text
+    assert "• Warga Bailangu membersihkan saluran air http://127.0.0.1:8000/s/p" in text
     page.screenshot(path=tmp_path / "digest.png", full_page=True)
 
     # Subscribe to the district's digest from the same page.

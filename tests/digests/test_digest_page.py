@@ -1,6 +1,7 @@
 """The weekly digest page /ringkasan/<area>/<year>-W<week>/: what it lists, which weeks exist,
 its WhatsApp text, the links to it."""
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from digests.messages import WHATSAPP_LIMIT
 from digests.periods import week_current, week_label, week_last_finished, week_span
 from digests.services import digest_week_build
 from groups.models import Kim
+from kim_portal.sharing import short_path
 from news.models import Post
 from tests.aspirations.conftest import make_submission
 from tests.factories import DistrictFactory, KimFactory, PostFactory, VillageFactory
@@ -229,7 +231,7 @@ def test_whatsapp_text_of_50_posts_stays_within_2000_characters(client, places):
     assert 5 < len(items) < 50
     # Every listed item is whole, with its link; the rest are counted.
     for line in items:
-        assert line.split()[-1].startswith("http://127.0.0.1:8000/berita/")
+        assert re.fullmatch(r"http://127\.0\.0\.1:8000/s/p[0-9a-z]+", line.split()[-1])
     assert f"… dan {50 - len(items)} lainnya di halaman ringkasan:" in lines
     # The no-JS copy: the text in a textarea, and a wa.me link with the same text.
     page = response.content.decode()
@@ -242,7 +244,7 @@ def test_whatsapp_text_lists_every_item_of_a_small_week(client, places):
     _monday, week, start = last_week()
     post = PostFactory(kim=bailangu, title="Posyandu & imunisasi", published_at=start)
     text = client.get(url("kim-bailangu", week)).context["whatsapp_text"]
-    assert f"• Posyandu & imunisasi http://127.0.0.1:8000/berita/{post.slug}/" in text
+    assert f"• Posyandu & imunisasi http://127.0.0.1:8000{short_path(post)}" in text
     assert "Berita:" in text and "lainnya" not in text
 
 
@@ -337,3 +339,18 @@ def test_weeks_are_iso_weeks_named_in_indonesian():
         assert week_title(date(2026, 11, 23)) == "23–29 November 2026"
         assert week_title(date(2026, 11, 30)) == "30 November – 6 Desember 2026"
         assert week_title(date(2025, 12, 29)) == "29 Desember 2025 – 4 Januari 2026"
+
+
+def test_a_digest_with_news_has_a_link_preview_card_and_a_quiet_one_none(client, places):
+    _sekayu, bailangu, _n, _f = places
+    _monday, week, start = last_week()
+    quiet = client.get(url("kim-babat", week)).content.decode()
+    assert 'property="og:image"' not in quiet
+    PostFactory(kim=bailangu, published_at=start)
+    response = client.get(url("kim-bailangu", week))
+    image = response.context["share_image"]
+    assert image["width"] == 1200 and image["height"] == 630 and image["type"] == "image/jpeg"
+    assert f'<meta property="og:image" content="{image["url"]}">' in response.content.decode()
+    assert image["alt"] == "Ringkasan mingguan · KIM Bailangu"
+    # Drawn once: the next view names the same stored card.
+    assert client.get(url("kim-bailangu", week)).context["share_image"] == image

@@ -13,6 +13,7 @@ from digests.models import Digest, DigestWeek, Subscription
 from digests.periods import week_label, week_last_finished, week_span
 from digests.services import CONFIRM_DAYS, digest_week_build, subscriptions_prune
 from kim_portal.schedule import DAILY_JOBS, daily_jobs_start
+from kim_portal.sharing import short_path
 from tests.factories import DistrictFactory, KimFactory, PostFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +153,7 @@ def test_the_weekly_job_emails_each_confirmed_subscriber_once_with_unsubscribe_h
     message = by_address["ani@contoh.test"]
     assert message.subject.startswith("Ringkasan mingguan KIM Bailangu · ")
     assert post.title in message.body
-    assert f"http://127.0.0.1:8000/berita/{post.slug}/" in message.body
+    assert f"http://127.0.0.1:8000{short_path(post)}" in message.body
     unsubscribe_url = f"http://127.0.0.1:8000/ringkasan/berhenti/{ani.token}/"
     assert unsubscribe_url in message.body
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe_url}>"
