@@ -45,6 +45,8 @@ def test_copy_for_whatsapp_on_a_phone_and_the_page_without_javascript(live, new_
     button.scroll_into_view_if_needed()
     expect(button).to_be_visible()
     assert button.bounding_box()["height"] >= 38
+    text_link = page.get_by_role("link", name="Lihat teks untuk WhatsApp")
+    assert text_link.bounding_box()["height"] >= 44
     page.locator(".post-share").screenshot(path=ARTIFACTS / "share-button-360.png")
     assert_fits_the_screen(page)
     button.tap()
