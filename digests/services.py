@@ -190,9 +190,24 @@ def _digest_email_parts(area: Area, monday: date, language: str) -> dict:
             "area_name": area.name,
             "week_title": week_title(monday),
             "title": messages.digest_title(area=area, monday=monday),
-            "sections": messages.digest_sections(content),
+            "lines": _email_lines(content),
             "digest_url": messages.digest_url(area=area, monday=monday),
         }
+
+
+# An email lists every item of a normal week; a week of hundreds lists what fits in this many
+# characters and counts the rest (the page has them all).
+EMAIL_ROOM = 12_000
+
+
+def _email_lines(content) -> list[str]:
+    """The digest's lines for an email, a blank line before each section's heading."""
+    lines = []
+    for line in messages.digest_lines(content, room=EMAIL_ROOM):
+        if lines and not line.startswith(("• ", "…")):
+            lines.append("")
+        lines.append(line)
+    return lines
 
 
 def unsubscribe_url(subscription: Subscription) -> str:

@@ -233,3 +233,20 @@ def test_digest_week_label_of_the_emailed_link(bailangu):
     [message] = mail.outbox
     week = week_label(week_last_finished())
     assert f"http://127.0.0.1:8000/ringkasan/kim-bailangu/{week}/" in message.body
+
+
+def test_a_busy_weeks_email_lists_what_fits_and_counts_the_rest(bailangu):
+    start = week_span(week_last_finished())[0]
+    for number in range(200):
+        PostFactory(
+            kim=bailangu,
+            title=f"Warga Bailangu bergotong royong membangun jembatan desa nomor {number}",
+            published_at=start + timedelta(minutes=number),
+        )
+    confirmed("ani@contoh.test")
+    digest_week_build()
+    [message] = mail.outbox
+    listed = [line for line in message.body.splitlines() if line.startswith("• ")]
+    assert 100 < len(listed) < 200
+    assert f"… dan {200 - len(listed)} lainnya di halaman ringkasan:" in message.body
+    assert len(message.body) < 14_000
