@@ -177,6 +177,7 @@ class Transfer:
     kind: str
     bytes: int = 0
     finished: bool = False
+    error: str = ""
 
 
 @dataclass
@@ -227,6 +228,7 @@ def record(page) -> Recorder:
         transfer = recorder.transfers.get(event["requestId"])
         if transfer is not None:
             transfer.finished = True
+            transfer.error = event.get("errorText", "failed")
 
     cdp.on("Network.requestWillBeSent", sent)
     cdp.on("Network.loadingFinished", finished)
@@ -317,7 +319,7 @@ def test_every_public_page_in_data_saver_mode_is_under_20_kb_without_photos_or_s
         visit(page, recorder, url)
         assert page.locator("script").count() == 0, f"{name}: a <script> in the data saver mode"
         assert not recorder.of("Image", "Script"), f"{name} loaded:\n{recorder.report()}"
-        assert recorder.total() > 0
+        assert recorder.total() > 0, f"{name}: nothing measured\n{recorder.report()}"
         if recorder.total() >= HEMAT_BUDGET:
             over_budget.append(f"{name} {url}: {recorder.total()} B\n{recorder.report()}")
         assert page.get_by_text("Mode hemat kuota aktif").first.is_visible(), name
