@@ -72,6 +72,17 @@
     });
   };
 
+  // The waiting posts of the person logged in (all of them on the offline page, which is
+  // nobody's): another member of a shared phone neither sees nor sends them.
+  function waiting() {
+    var me = status ? status.dataset.user : "";
+    return all("outbox").then(function (items) {
+      return items.filter(function (item) {
+        return !me || !item.user || item.user === me;
+      });
+    });
+  }
+
   function quoted(title) {
     return "«" + (title || "…") + "»";
   }
@@ -103,7 +114,7 @@
   }
 
   function showWaiting() {
-    return all("outbox").then(function (items) {
+    return waiting().then(function (items) {
       if (!status) {
         return items;
       }
@@ -156,6 +167,11 @@
         var page = new DOMParser().parseFromString(html, "text/html");
         var input = page.querySelector("input[name=csrfmiddlewaretoken]");
         if (!input) {
+          throw new Error("login");
+        }
+        // Someone else logged in on this phone since: their account must not send it.
+        var owner = page.querySelector("[data-outbox-status]");
+        if (owner && item.user && owner.dataset.user !== item.user) {
           throw new Error("login");
         }
         return input.value;
@@ -219,7 +235,7 @@
       return Promise.resolve();
     }
     flushing = true;
-    return all("outbox")
+    return waiting()
       .then(function (items) {
         var chain = Promise.resolve();
         items.forEach(function (item) {
@@ -267,8 +283,10 @@
 
   // --- The draft of a form --------------------------------------------------------------
 
+  // Per person: on a phone shared by two members each has their own draft.
   function draftKey(form) {
-    return "form:" + new URL(form.action, location.href).pathname;
+    var user = status ? status.dataset.user : "";
+    return "form:" + user + ":" + new URL(form.action, location.href).pathname;
   }
 
   function textFields(form) {
@@ -385,7 +403,14 @@
       detail.handled = true;
       var entries = [];
       detail.data.forEach(function (value, name) {
-        entries.push(value instanceof Blob ? [name, value, value.name] : [name, value]);
+        if (value instanceof Blob) {
+          // A file input left empty: sent later it would be an empty "foto.jpg".
+          if (value.size || value.name) {
+            entries.push([name, value, value.name]);
+          }
+        } else {
+          entries.push([name, value]);
+        }
       });
       var title = (form.querySelector("[name=title]") || {}).value || "";
       clearTimeout(timer);
@@ -394,6 +419,7 @@
           return put("outbox", {
             key: key,
             action: detail.action,
+            user: status ? status.dataset.user : "",
             page: location.href,
             pagePath: location.pathname,
             title: title.trim(),

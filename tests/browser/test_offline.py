@@ -161,3 +161,47 @@ def test_public_pages_read_before_open_offline_but_private_pages_never(live, new
         page.get_by_role("heading", name="Posyandu Bailangu buka layanan imunisasi")
     ).to_be_visible()
     expect(page.get_by_text("Ani Lestari")).to_have_count(0)
+
+
+def test_a_waiting_post_is_sent_only_by_the_member_who_wrote_it(live, new_context):
+    """A phone shared in the family: logged out meanwhile, the post waits and says why; the
+    other member logged in neither sees nor sends it; its writer logged in again sends it."""
+    Category.objects.get_or_create(slug="kesehatan", defaults={"name": "Kesehatan"})
+    kim = KimFactory(name="KIM Bailangu")
+    MembershipFactory(kim=kim, user=UserFactory(name="Ani Lestari", email="ani@kim.test"))
+    MembershipFactory(kim=kim, user=UserFactory(name="Budi Santoso", email="budi@kim.test"))
+    context, page = phone_with_service_worker(new_context)
+    log_in(page, live, "ani@kim.test", PASSWORD)
+    page.goto(live + "/berita/tulis/")
+    controlled(page)
+    page.get_by_label("Judul").fill("Jadwal ronda malam")
+    page.get_by_label("Teras berita").fill("Ronda malam dimulai pekan ini.")
+    page.get_by_label("Isi berita").fill("Setiap RT menyiapkan dua orang.")
+    page.get_by_label("Kategori").select_option(label="Kesehatan")
+    context.set_offline(True)
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.get_by_role("status").filter(has_text=WAITING)).to_be_visible()
+
+    # Logged out (the session ended) before the signal came back.
+    context.clear_cookies()
+    context.set_offline(False)
+    expect(
+        page.get_by_text("Ada tulisan yang menunggu dikirim, tetapi Anda sudah tidak masuk.")
+    ).to_be_visible(timeout=30_000)
+    assert not Post.objects.filter(title="Jadwal ronda malam").exists()
+
+    log_in(page, live, "budi@kim.test", PASSWORD)
+    page.goto(live + "/berita/tulis/")
+    expect(page.get_by_label("Judul")).to_have_value("")
+    page.wait_for_timeout(1000)
+    expect(page.get_by_role("status").filter(has_text=WAITING)).to_have_count(0)
+    assert not Post.objects.filter(title="Jadwal ronda malam").exists()
+
+    page.get_by_role("button", name="Keluar").first.click()
+    page.wait_for_load_state()
+    log_in(page, live, "ani@kim.test", PASSWORD)
+    expect(page.get_by_text("«Jadwal ronda malam» yang menunggu sudah terkirim")).to_be_visible(
+        timeout=30_000
+    )
+    post = Post.objects.get(title="Jadwal ronda malam")
+    assert post.author.email == "ani@kim.test"
