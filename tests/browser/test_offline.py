@@ -115,6 +115,20 @@ def test_a_draft_typed_on_the_phone_comes_back_when_the_form_is_opened_again(liv
     page.get_by_role("button", name="Buang draf").click()
     expect(page.get_by_label("Judul")).to_have_value("")
 
+    # Written again and saved with a signal (no photo): saved as usual, and the draft is gone.
+    page.get_by_label("Judul").fill("Rapat KIM bulan depan")
+    page.get_by_label("Teras berita").fill("Rapat membahas jadwal siaran radio desa.")
+    page.get_by_label("Isi berita").fill("Rapat di balai desa pukul 19.00.")
+    page.get_by_label("Kategori").select_option(label="Kesehatan")
+    page.wait_for_timeout(800)
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.get_by_text("Draf Anda tersimpan.")).to_be_visible(timeout=30_000)
+    post = Post.objects.get(title="Rapat KIM bulan depan")
+    assert page.url.endswith(f"/berita/{post.slug}/ubah/")
+    page.goto(live + "/berita/tulis/")
+    expect(page.get_by_label("Judul")).to_have_value("")
+    expect(page.get_by_text("Draf Anda yang belum terkirim dipulihkan")).to_be_hidden()
+
 
 def test_public_pages_read_before_open_offline_but_private_pages_never(live, new_context):
     PostFactory(title="Posyandu Bailangu buka layanan imunisasi", slug="posyandu-bailangu")
