@@ -10,6 +10,8 @@ MAIN_MENU = [
     ("groups:kim-list", _("KIM")),
     ("trainings:training-list", _("Trainings")),
     ("regions:region-list", _("Regions")),
+    # Villagers come back with a tracking code; found three taps deep before (issue 13).
+    ("aspirations:track", _("Track aspiration")),
 ]
 
 

@@ -3,7 +3,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from groups.models import Kim
 from news.bulletin import bulletin_months_recent
+from news.selectors import post_list_cards, post_list_public
 from regions.models import District, Province, Regency, Village
 from regions.selectors import (
     region_breadcrumbs,
@@ -21,9 +23,27 @@ def region_child_kind(region) -> str:
     return CHILD_KIND[type(region) if region is not None else None]
 
 
+VILLAGE_POST_COUNT = 6
+
+
+def village_context(village: Village) -> dict:
+    """What a village's page shows: its KIMs and its latest published posts."""
+    return {
+        "kims": list(Kim.objects.public().filter(village=village).for_list().order_by("name")),
+        "posts": list(
+            post_list_cards(
+                posts=post_list_public().filter(
+                    district_id=village.district_id, village_id=village.pk
+                )
+            )[:VILLAGE_POST_COUNT]
+        ),
+    }
+
+
 class RegionView(TemplateView):
     """The portal's area (/wilayah/) or a region inside it (/wilayah/<code>/) with its parts:
-    provinces, regencies, districts, or the villages of a district."""
+    provinces, regencies, districts, or the villages of a district. A village's page shows its
+    KIMs and latest posts, and leads on to its news, its aspiration form and its coverage."""
 
     template_name = "regions/region_detail.html"
 
@@ -37,11 +57,18 @@ class RegionView(TemplateView):
         if code and self.region is None and not self.area_missing:
             raise Http404
         if isinstance(self.region, Village):
-            return redirect(self.region.district.get_absolute_url() + f"#desa-{self.region.code}")
+            self.template_name = "regions/village_detail.html"
         return super().get(request)
 
     def get_context_data(self, **kwargs):
         region = self.region
+        if isinstance(region, Village):
+            kwargs.update(village_context(region))
+        else:
+            kwargs.update(
+                children=[] if self.area_missing else region_children(region=region),
+                child_kind=region_child_kind(region),
+            )
         return super().get_context_data(
             region=region,
             region_name=(
@@ -49,8 +76,6 @@ class RegionView(TemplateView):
                 if self.area_missing
                 else region_display_name(region=region)
             ),
-            children=[] if self.area_missing else region_children(region=region),
-            child_kind=region_child_kind(region),
             is_area_root=region is None or region.code == settings.PORTAL_AREA_CODE,
             breadcrumbs=region_breadcrumbs(
                 region=region,

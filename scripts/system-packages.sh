@@ -9,7 +9,8 @@
 #                                      for the browser tests, poppler's pdftotext/pdftoppm for the
 #                                      PDF tests, nginx to check deploy/nginx with nginx -t and to run
 #                                      deploy/compose/nginx.conf, openssl for its certificate,
-#                                      redis-server (tests start their own on a free port)
+#                                      redis-server (tests start their own on a free port), a Java
+#                                      runtime for the Nu HTML checker (vnu.jar, from PyPI)
 #   scripts/system-packages.sh bench   + wrk for the load test
 set -euo pipefail
 
@@ -31,6 +32,7 @@ case $purpose in
       "nginx /usr/sbin/nginx"
       "redis-server /usr/bin/redis-server"
       "openssl openssl"
+      "default-jre-headless java"
     )
     [ "$purpose" = bench ] && needs+=("wrk wrk")
     ;;

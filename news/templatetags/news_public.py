@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from kim_portal.hemat import tap_to_show
+from kim_portal.templatetags.portal import html_datetime
 from news.models import Post
 
 register = template.Library()
@@ -131,7 +132,7 @@ def post_card(
         lead,
         post.kim.name if post.kim_id is not None else "Dinkominfo",
         place,
-        published.isoformat() if published else "",
+        html_datetime(published) if published else "",
         dateformat.format(published, "j M Y") if published else "",
     )
 

@@ -4,10 +4,12 @@ pytest-playwright provides the browser, contexts and a screenshot of every faili
 ``var/test-artifacts/``; these fixtures point it at /usr/bin/chromium and add a phone viewport.
 """
 
+import io
 import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the tests to
 # set up data, refuses that unless told it is safe (it is: the loop only drives the browser).
@@ -124,6 +126,13 @@ def desktop_page(new_context):
     context = new_context(viewport=DESKTOP)
     context.set_default_timeout(10_000)
     return context.new_page()
+
+
+@pytest.fixture
+def demo_data():
+    """The demo regency with its KIMs, posts with photos, trainings and aspirations: the data
+    of the page lists in tests/browser/pages.py."""
+    call_command("seed_demo", force=True, stdout=io.StringIO())
 
 
 @pytest.fixture

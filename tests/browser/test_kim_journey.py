@@ -61,7 +61,7 @@ def test_a_resident_joins_a_kim_becomes_secretary_and_staff_activate_a_kim(
     # ... finds the KIM of the village in the directory and asks to join.
     page.get_by_role("link", name="KIM", exact=True).click()
     page.get_by_label("Nama atau desa").fill("Bailangu")
-    page.get_by_role("button", name="Cari").click()
+    page.get_by_role("main").get_by_role("button", name="Cari").click()
     assert_fits_the_screen(page)
     page.get_by_role("link", name="KIM Bailangu Informatif").click()
     page.get_by_role("link", name="Gabung").click()

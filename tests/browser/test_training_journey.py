@@ -158,7 +158,7 @@ def test_staff_run_a_two_day_training_from_registration_to_certificate(
     staff.goto(live + training.get_manage_url())
     staff.get_by_role("link", name="Presensi hari ke-2").click()
     staff.get_by_label("Cari peserta").fill("ani")
-    staff.get_by_role("button", name="Cari").click()
+    staff.get_by_role("main").get_by_role("button", name="Cari").click()
     staff.get_by_role("button", name="Catat hadir Ani Lestari").click()
     expect(staff.get_by_text("Ani Lestari sudah presensi.")).to_be_visible()
     assert_fits_the_screen(staff)

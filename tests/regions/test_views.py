@@ -1,7 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import DistrictFactory, RegencyFactory, VillageFactory
+from news.models import Post
+from tests.factories import (
+    DistrictFactory,
+    KimFactory,
+    PostFactory,
+    RegencyFactory,
+    VillageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +79,44 @@ def test_district_page_lists_its_villages_with_their_kind(client, two_regencies)
     assert "Kayu Ara" in html and "Kelurahan" in html
     assert "4 desa/kelurahan" in html
     assert 'id="desa-' in html
+    # Each village card leads to the village's page.
+    for village in sekayu.villages.all():
+        assert f'href="{village.get_absolute_url()}"' in html
+
+
+def test_village_page_shows_its_kims_news_and_ways_to_take_part(client, two_regencies):
+    sekayu, _ = two_regencies
+    village = VillageFactory(district=sekayu, name="Bailangu")
+    kim = KimFactory(name="KIM Bailangu Maju", village=village, district=sekayu)
+    PostFactory(title="Posyandu Bailangu buka setiap Selasa", kim=kim)
+    PostFactory(title="Panen di desa lain", kim=KimFactory(district=sekayu))
+    PostFactory(title="Draf Bailangu", kim=kim, status=Post.Status.DRAFT)
+
+    response = client.get(village.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1" in html and "Desa Bailangu</h1>" in html
+    assert "KIM Bailangu Maju" in html and "Posyandu Bailangu buka setiap Selasa" in html
+    assert "Panen di desa lain" not in html and "Draf Bailangu" not in html
+    assert f"/aspirasi/kirim/?desa={village.code}" in html
+    assert f"/berita/?wilayah={village.code}" in html
+
+
+def test_village_page_uses_a_constant_number_of_queries(
+    client, two_regencies, django_assert_max_num_queries
+):
+    sekayu, _ = two_regencies
+    village = VillageFactory(district=sekayu)
+    kim = KimFactory(village=village, district=sekayu)
+    PostFactory(kim=kim)
+    with django_assert_max_num_queries(10) as small:
+        client.get(village.get_absolute_url())
+
+    for _kim in range(3):
+        PostFactory.create_batch(2, kim=KimFactory(village=village, district=sekayu))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(village.get_absolute_url())
 
 
 @pytest.mark.parametrize("url_name", ["home", "regions:region-list"])
