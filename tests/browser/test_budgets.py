@@ -351,3 +351,16 @@ def test_in_data_saver_mode_a_photo_loads_when_tapped_and_the_mode_turns_off(
     assert page.get_by_role("button", name="Nyalakan hemat kuota").is_visible()
     assert page.locator("details.hemat-photo").count() == 0
     assert page.locator("script[src]").count() >= 1
+
+
+def test_the_footer_buttons_work_without_javascript(production_like, new_context):
+    page = phone(new_context, java_script_enabled=False)
+    page.goto(production_like + "/berita/?urut=terbaru")
+
+    page.get_by_role("button", name="Nyalakan hemat kuota").click()
+
+    page.wait_for_url(production_like + "/berita/?urut=terbaru")
+    assert page.get_by_text("Mode hemat kuota aktif").first.is_visible()
+    page.get_by_role("button", name="Matikan hemat kuota").click()
+    page.wait_for_url(production_like + "/berita/?urut=terbaru")
+    assert page.get_by_role("button", name="Nyalakan hemat kuota").is_visible()
