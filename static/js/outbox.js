@@ -100,7 +100,14 @@
       return;
     }
     var box = status.querySelector("[data-outbox-text]");
-    status.className = "alert outbox-status alert-" + kind;
+    // Whole class names: scripts/trim_bootstrap.py keeps the Bootstrap rules it finds here.
+    var classes = {
+      info: "alert-info",
+      success: "alert-success",
+      warning: "alert-warning",
+      danger: "alert-danger"
+    };
+    status.className = "alert outbox-status " + classes[kind];
     box.textContent = text;
     if (link) {
       box.appendChild(document.createTextNode(" "));
