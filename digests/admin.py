@@ -7,8 +7,7 @@ from digests.models import Digest, DigestWeek, Subscription
 class DigestWeekAdmin(admin.ModelAdmin):
     list_display = ["__str__", "week_start", "built_at"]
     readonly_fields = ["week_start", "built_at"]
-    search_fields = ["week_start"]
-    list_filter = ["built_at"]
+    date_hierarchy = "week_start"
 
 
 @admin.register(Digest)

@@ -11,6 +11,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from digests import messages
 from digests.models import Digest, DigestWeek, Subscription
@@ -33,8 +34,14 @@ def _area_filter(area: Area) -> dict:
     return {"kim": area.kim, "district": area.district}
 
 
+def _confirm_check(subscription: Subscription) -> str:
+    # Binds the link to this row without showing any part of its unsubscribe secret.
+    return salted_hmac(CONFIRM_SALT, subscription.token).hexdigest()[:16]
+
+
 def subscription_confirm_token(subscription: Subscription) -> str:
-    return signing.dumps([subscription.pk, subscription.token[:8]], salt=CONFIRM_SALT)
+    """The signed token of the confirmation link (valid ``CONFIRM_DAYS`` days)."""
+    return signing.dumps([subscription.pk, _confirm_check(subscription)], salt=CONFIRM_SALT)
 
 
 def subscription_request(*, email: str, area: Area, language: str) -> Subscription:
@@ -87,7 +94,7 @@ def subscription_from_confirm_token(token: str) -> Subscription | None:
     except (signing.BadSignature, ValueError, TypeError):
         return None
     subscription = Subscription.objects.select_related("kim", "district").filter(pk=pk).first()
-    if subscription is None or subscription.token[:8] != secret:
+    if subscription is None or not constant_time_compare(_confirm_check(subscription), secret):
         return None
     return subscription
 

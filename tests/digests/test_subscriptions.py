@@ -250,3 +250,34 @@ def test_a_busy_weeks_email_lists_what_fits_and_counts_the_rest(bailangu):
     assert 100 < len(listed) < 200
     assert f"… dan {200 - len(listed)} lainnya di halaman ringkasan:" in message.body
     assert len(message.body) < 14_000
+
+
+def test_the_confirmation_link_shows_nothing_of_the_unsubscribe_secret(client, bailangu):
+    subscribe(client, "warga@contoh.test")
+    link = link_in(mail.outbox[0])
+    token = Subscription.objects.get().token
+    assert token[:6] not in link
+
+
+def test_the_command_builds_only_a_finished_week(bailangu):
+    from django.core.management import CommandError, call_command
+
+    from digests.periods import week_current
+
+    with pytest.raises(CommandError):
+        call_command("send_weekly_digests", "--week", week_label(week_current()))
+    call_command("send_weekly_digests", "--week", week_label(week_last_finished()))
+    assert DigestWeek.objects.get().week_start == week_last_finished()
+
+
+def test_staff_see_subscriptions_and_weeks_in_the_admin(client_as, staff_user, bailangu):
+    published_last_week(bailangu)
+    confirmed("ani@contoh.test")
+    digest_week_build()
+    client = client_as(staff_user)
+    for name in ["subscription", "digest", "digestweek"]:
+        url = reverse(f"admin:digests_{name}_changelist")
+        assert client.get(url).status_code == 200, name
+    page = client.get(reverse("admin:digests_subscription_changelist") + "?q=ani")
+    assert "ani@contoh.test" in page.content.decode()
+    assert client.get(reverse("admin:digests_digest_changelist") + "?q=Bailangu").status_code == 200

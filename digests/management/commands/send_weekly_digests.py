@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from digests.periods import week_parse
+from digests.periods import week_current, week_parse
 from digests.services import digest_week_build
 
 
@@ -19,6 +19,8 @@ class Command(BaseCommand):
         if options["week"]:
             try:
                 monday = week_parse(options["week"])
+                if monday >= week_current():
+                    raise ValueError("not finished yet")
             except ValueError as err:
                 raise CommandError(f"Not a finished ISO week: {options['week']}") from err
         week = digest_week_build(monday=monday)
