@@ -1,15 +1,16 @@
 """The pages the page-wide browser checks visit, on the demo data (``seed_demo``).
 
-One list for every check that goes over "all the pages" (HTML validity, accessibility, touch
-targets): a new page is added here once and every such check covers it. Each entry is
-``(name, address)``, the address a function so that it can look up the demo's rows after
-seeding (the ``demo_data`` fixture of conftest.py). ``MEMBER_PAGES`` are seen logged in as
-``MEMBER_LOGIN`` (the demo's KIM chair).
+One list for every check that goes over "all the pages" (HTML validity, accessibility and touch
+targets in test_page_checks.py, the data saver budget in test_budgets.py): a new page is added
+here once and every such check covers it. Each entry is ``(name, address)``, the address a
+function so that it can look up the demo's rows after seeding (the ``demo_data`` fixture of
+conftest.py). ``MEMBER_PAGES`` are seen logged in as ``MEMBER_LOGIN`` (the demo's KIM chair).
 """
 
 from django.urls import reverse
 
 from aspirations.models import Submission
+from digests.periods import AREA_WHOLE, week_current, week_label
 from groups.models import Kim
 from news.models import Post
 from regions.models import District, Village
@@ -65,6 +66,7 @@ PUBLIC_PAGES = [
     ("certificate lookup", lambda: reverse("certificate-lookup")),
     ("login", lambda: reverse("account_login")),
     ("signup", lambda: reverse("account_signup")),
+    ("weekly digest", lambda: f"/ringkasan/{AREA_WHOLE}/{week_label(week_current())}/"),
 ]
 
 MEMBER_PAGES = [

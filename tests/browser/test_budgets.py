@@ -8,7 +8,7 @@ on the network (the DevTools protocol's ``encodedDataLength``: headers and compr
 with the browser cache off, so every page is measured as a first visit. (Over plain http
 Chromium asks for gzip, not brotli: the numbers here are what gzip costs, brotli is smaller.)
 
-Add a public page to ``PUBLIC_PAGES`` and it is held to the data saver budget too.
+Every public page of ``tests/browser/pages.py`` is held to the data saver budget.
 """
 
 import io
@@ -24,14 +24,10 @@ from django.test.testcases import LiveServerThread
 from PIL import Image, ImageDraw
 
 from accounts.models import User
-from aspirations.models import Submission
-from digests.periods import AREA_WHOLE, week_current, week_label
-from groups.models import Kim
 from news.models import Category, Post, PostPhoto
 from news.services import photo_add, post_create, post_submit
-from regions.models import District, Village
 from tests.browser.conftest import PHONE
-from trainings.models import Training
+from tests.browser.pages import PUBLIC_PAGES
 
 KB = 1024
 HOME_BUDGET = 60 * KB  # HTML + CSS + JS of the home page on a first visit
@@ -47,41 +43,6 @@ PRODUCTION_STATIC = {
     },
     "staticfiles": {"BACKEND": "kim_portal.static_storage.MinifiedCompressedManifestStorage"},
 }
-
-
-def _first(queryset):
-    found = queryset.first()
-    assert found is not None, f"the demo data has no {queryset.model.__name__} for this page"
-    return found.get_absolute_url()
-
-
-# Every public page a villager reaches, as (name, address) once the demo data is in; a
-# function so that it can look up the demo's rows. Add new public pages here.
-PUBLIC_PAGES = [
-    ("home", lambda: "/"),
-    ("news list", lambda: "/berita/"),
-    (
-        "post with photos",
-        lambda: _first(
-            Post.objects.published().filter(kind=Post.Kind.NEWS, photos__isnull=False).distinct()
-        ),
-    ),
-    ("fact check", lambda: _first(Post.objects.published().filter(kind=Post.Kind.FACT_CHECK))),
-    ("KIM list", lambda: "/kim/"),
-    ("KIM profile", lambda: _first(Kim.objects.public().order_by("name"))),
-    ("region list", lambda: "/wilayah/"),
-    ("district", lambda: _first(District.objects.order_by("name"))),
-    ("village", lambda: _first(Village.objects.filter(kims__isnull=False).order_by("name"))),
-    ("training list", lambda: "/pelatihan/"),
-    ("training", lambda: _first(Training.objects.public().order_by("start_date"))),
-    ("aspiration list", lambda: "/aspirasi/"),
-    ("aspiration", lambda: _first(Submission.objects.public().order_by("pk"))),
-    ("aspiration form", lambda: "/aspirasi/kirim/"),
-    ("track page", lambda: "/aspirasi/lacak/"),
-    ("search results", lambda: "/cari/?q=desa"),
-    ("privacy", lambda: "/privasi/"),
-    ("weekly digest", lambda: f"/ringkasan/{AREA_WHOLE}/{week_label(week_current())}/"),
-]
 
 
 class _StaticAsInProduction(LiveServerThread):
