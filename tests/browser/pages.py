@@ -10,7 +10,7 @@ conftest.py). ``MEMBER_PAGES`` are seen logged in as ``MEMBER_LOGIN`` (the demo'
 from django.urls import reverse
 
 from aspirations.models import Submission
-from digests.periods import AREA_WHOLE, week_current, week_label
+from digests.periods import AREA_WHOLE, week_current, week_label, week_last_finished
 from groups.models import Kim
 from news.models import Post
 from regions.models import District, Village
@@ -64,6 +64,11 @@ PUBLIC_PAGES = [
     ("search results", lambda: f"{reverse('search')}?q={SEARCH_WORD}"),
     ("privacy", lambda: reverse("privacy")),
     ("certificate lookup", lambda: reverse("certificate-lookup")),
+    (
+        "weekly digest of last week",
+        lambda: reverse("digests:digest", args=["kabupaten", week_label(week_last_finished())]),
+    ),
+    ("digest unsubscribe", lambda: reverse("digests:unsubscribe", args=["tautan-tidak-dikenal"])),
     ("login", lambda: reverse("account_login")),
     ("signup", lambda: reverse("account_signup")),
     ("weekly digest", lambda: f"/ringkasan/{AREA_WHOLE}/{week_label(week_current())}/"),
