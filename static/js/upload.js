@@ -127,14 +127,21 @@
 
   /* Show the server's answer as a normal submit would have: the page it redirected to (its
    * address in the address bar) or the page it rendered for the form (errors and all). */
-  function follow(html, responseURL, action) {
-    if (responseURL && responseURL !== action) {
-      history.replaceState(null, "", responseURL);
+  function follow(html, responseURL, action, anchor) {
+    var redirected = responseURL && responseURL !== action;
+    if (redirected) {
+      // A redirect's #fragment is not told to XMLHttpRequest: the form names it (data-anchor).
+      history.replaceState(null, "", responseURL + (anchor ? "#" + anchor : ""));
     }
     document.open();
     document.write(html);
     document.close();
-    window.scrollTo(0, 0);
+    var target = redirected && anchor && document.getElementById(anchor);
+    if (target) {
+      target.scrollIntoView();
+    } else {
+      window.scrollTo(0, 0);
+    }
   }
 
   function noteBeside(input, className, text) {
@@ -262,7 +269,7 @@
         })
       );
       Promise.all(waits).then(function () {
-        follow(xhr.responseText, xhr.responseURL, action);
+        follow(xhr.responseText, xhr.responseURL, action, form.dataset.anchor);
       });
     });
     xhr.addEventListener("error", function () {

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from news.models import Category, Post
 from tests.browser.conftest import PHONE, log_in
-from tests.browser.test_phone_uploads import MAX_BYTES, big_photo, receiving
+from tests.browser.test_phone_uploads import MAX_BYTES, SLOW_LINE, big_photo, receiving
 from tests.conftest import PASSWORD
 from tests.factories import KimFactory, MembershipFactory, PostFactory, UserFactory, VillageFactory
 
@@ -54,7 +54,9 @@ def test_a_post_written_offline_waits_and_is_sent_when_the_signal_is_back(
     page.get_by_label("Kategori").select_option(label="Kesehatan")
     page.get_by_label("Foto sampul").set_input_files(str(big_photo(tmp_path)))
     page.get_by_label("Isi foto").fill("Warga membersihkan saluran air")
-    expect(page.get_by_text(re.compile("Foto diperkecil untuk dikirim"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Foto diperkecil untuk dikirim"))).to_be_visible(
+        timeout=SLOW_LINE
+    )
 
     # The signal drops; the member sends anyway: the post waits on the phone, and says so.
     context.set_offline(True)
