@@ -12,6 +12,7 @@
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -44,10 +45,21 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
+        if "no-store" in response.get("Cache-Control", ""):
+            return response
         storage = getattr(request, "_messages", None)
         shown_messages = storage is not None and getattr(storage, "used", False)
-        kept_nowhere = "no-store" in response.get("Cache-Control", "")
-        if ((user is not None and user.is_authenticated) or shown_messages) and not kept_nowhere:
+        if shown_messages or self.logged_in(request):
             patch_cache_control(response, private=True)
         return response
+
+    @staticmethod
+    def logged_in(request) -> bool:
+        user = getattr(request, "user", None)
+        if user is None:
+            return False
+        try:
+            return user.is_authenticated
+        except DatabaseError:
+            # The database is down (the 503 page of kim_portal/outage.py): keep nothing.
+            return True
