@@ -47,6 +47,7 @@ def submission_share_card(submission: Submission) -> ShareCard | None:
             _("Answer from %(name)s") % {"name": submission_answerer(submission)},
         ],
         public=submission.is_shown_publicly,
+        owner=submission,
     )
 
 

@@ -9,6 +9,10 @@ class DigestWeekAdmin(admin.ModelAdmin):
     readonly_fields = ["week_start", "built_at"]
     date_hierarchy = "week_start"
 
+    def has_add_permission(self, request):
+        # Weeks are built by the worker's job (send_weekly_digests), never typed in.
+        return False
+
 
 @admin.register(Digest)
 class DigestAdmin(admin.ModelAdmin):

@@ -20,4 +20,5 @@ def kim_share_card(kim: Kim) -> ShareCard | None:
         label="KIM",
         lines=[kim_place(kim), kim.get_status_display()],
         public=kim.status != Kim.Status.PROPOSED,
+        owner=kim,
     )

@@ -2,12 +2,16 @@
 
 ``share_card`` draws a 1200x630 JPEG (the portal's mark and name, a label such as "Cek fakta",
 the title wrapped in DejaVu Sans, a line or two about place and date, and a fact check's
-verdict) and keeps it in the public storage under a name derived from everything drawn on it.
-A card is drawn once: the next page view, on any app server, finds it by its name (the cache
-remembers that it exists, so a page view costs no storage round trip). A changed title or
-verdict gives another name, hence a new card; the old one stays unused.
+verdict) under a name derived from everything drawn on it. A card is drawn once: the next
+page view, on any app server, finds it by its name (the cache remembers that it exists, so a
+page view costs no storage round trip). A changed title or verdict gives another name, hence a
+new card; the old one stays unused.
 
-Only public things get a card: a draft or a private aspiration has no preview to share.
+Only public things get a card: a draft or a private aspiration has no preview to share. The card
+of a thing that may stop being public (a post, a training, an aspiration, a KIM: its ``owner``)
+is kept in the private storage under ``kartu/<short code>/`` and served by ``card_file`` only
+while that thing is public, as the portal's other files are; a card of no one thing (the weekly
+digest's) is kept in the public storage.
 """
 
 import io
@@ -19,10 +23,12 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from PIL import Image, ImageDraw, ImageFont
 
-from kim_portal.files import PUBLIC
+from kim_portal.files import PRIVATE, PUBLIC
 
 WIDTH, HEIGHT = 1200, 630
 # Drawn on it changes: a new version draws every card again (under new names).
@@ -179,7 +185,7 @@ def share_card_draw(
     return out.getvalue()
 
 
-def share_card_name(**drawn) -> str:
+def share_card_name(owner_code: str = "", **drawn) -> str:
     """The storage name of the card showing ``drawn``: a keyed hash of everything on it (and
     of the portal's name), so the same card has the same name on every app server and the
     name of a card says nothing about an object nobody has seen."""
@@ -198,6 +204,8 @@ def share_card_name(**drawn) -> str:
         )
     )
     digest = salted_hmac("kim_portal.share_cards", key, algorithm="sha256").hexdigest()[:32]
+    if owner_code:
+        return f"kartu/{owner_code}/{digest}.jpg"
     return f"kartu/{digest[:2]}/{digest}.jpg"
 
 
@@ -209,19 +217,25 @@ def share_card(
     verdict: str = "",
     verdict_true: bool = False,
     public: bool = True,
+    owner=None,
 ) -> ShareCard | None:
     """The stored card of a public thing: ``title`` (wrapped, up to four lines), ``label`` (its
     kind, e.g. "Cek fakta"), up to two ``lines`` (place, date) and a fact check's ``verdict``
     (``verdict_true``: green with a tick, else red with a cross). Drawn and stored on first use
     only. ``public`` false (a draft, a private aspiration) gives no card: nothing is stored
-    where everyone may read it."""
+    where everyone may read it. With ``owner`` (the post, training, aspiration or KIM shown) the
+    card is private and its address is ``card_file``'s, which serves it while ``owner`` is
+    public."""
+    from kim_portal.sharing import short_code
+
     if not public:
         return None
     lines = [str(line) for line in lines if line]
     drawn = {"title": title, "label": label, "lines": lines, "verdict": verdict}
     drawn["verdict_true"] = bool(verdict and verdict_true)
-    name = share_card_name(**drawn)
-    storage = storages[PUBLIC]
+    code = short_code(owner) if owner is not None else ""
+    name = share_card_name(owner_code=code, **drawn)
+    storage = storages[PRIVATE if owner is not None else PUBLIC]
     known = f"share-card:{name}"
     if not django_cache.get(known):
         if not storage.exists(name):
@@ -231,4 +245,30 @@ def share_card(
             name = storage.save(name, ContentFile(content))
         django_cache.set(known, True, KNOWN_FOR)
     alt = " · ".join(str(part) for part in (label, title, verdict) if part)
-    return ShareCard(url=storage.url(name), alt=alt)
+    if owner is not None:
+        url = reverse("share-card", args=[code, name.rsplit("/", 1)[1]])
+    else:
+        url = storage.url(name)
+    return ShareCard(url=url, alt=alt)
+
+
+def card_file(request, code: str, filename: str):
+    """``/kartu/<short code>/<name>.jpg``: a private card, while the thing it shows is public
+    (the short link's own check); 404 once it is not."""
+    from kim_portal.sharing import short_link_target
+
+    if request.method not in ("GET", "HEAD") or not filename.endswith(".jpg"):
+        raise Http404
+    if short_link_target(code) is None:
+        raise Http404
+    storage = storages[PRIVATE]
+    name = f"kartu/{code}/{filename}"
+    try:
+        handle = storage.open(name, "rb")
+    except (FileNotFoundError, OSError) as err:
+        raise Http404 from err
+    response = FileResponse(handle, content_type="image/jpeg")
+    # A name never shows another picture; an hour bounds how long a shared cache keeps a card
+    # after its post was unpublished.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -103,14 +103,19 @@ SHORT_KINDS = {
 _SHORT_CODE = re.compile(r"^([a-z])([0-9a-z]{1,13})$")
 
 
+def short_code(obj) -> str:
+    """``<letter><base36 id>`` of a post, training, aspiration or KIM."""
+    label = obj._meta.label
+    letter = next(key for key, (model, _method) in SHORT_KINDS.items() if model == label)
+    return f"{letter}{int_to_base36(obj.pk)}"
+
+
 def short_path(obj, language: str | None = None) -> str:
     """``/s/<letter><base36 id>`` of a post, training, aspiration or KIM; with ``language``
     other than the portal's own, ``/s/<language>/...`` (it leads to the page in that
     language)."""
-    label = obj._meta.label
-    letter = next(key for key, (model, _method) in SHORT_KINDS.items() if model == label)
     prefix = "" if language in (None, settings.LANGUAGE_CODE) else f"{language}/"
-    return f"/s/{prefix}{letter}{int_to_base36(obj.pk)}"
+    return f"/s/{prefix}{short_code(obj)}"
 
 
 def short_url(obj, request=None) -> str:

@@ -6,7 +6,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal import health, hemat, offline, outage, private_files, views
+from kim_portal import health, hemat, offline, outage, private_files, share_cards, views
 from news.sitemaps import SITEMAPS
 from news.views import public as news_public
 from trainings.views import public as trainings_public
@@ -26,6 +26,8 @@ urlpatterns = [
     # Short links for WhatsApp messages (kim_portal.sharing.short_path), in no language prefix
     path("s/<str:code>", views.short_link, name="short-link"),
     path("s/<str:language>/<str:code>", views.short_link, name="short-link-language"),
+    # Link-preview cards of things that may stop being public (kim_portal.share_cards)
+    path("kartu/<str:code>/<str:filename>", share_cards.card_file, name="share-card"),
     path("sw.js", offline.service_worker, name="service-worker"),
     path(
         "berkas/<slug:kind>/<int:pk>/<slug:field>/<str:filename>",

@@ -51,4 +51,5 @@ def post_share_card(post: Post) -> ShareCard | None:
         verdict=str(post.get_verdict_display()) if fact_check else "",
         verdict_true=post.verdict == Post.Verdict.FACT,
         public=post.is_public,
+        owner=post,
     )

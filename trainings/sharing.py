@@ -32,4 +32,5 @@ def training_share_card(training: Training) -> ShareCard | None:
         label=_("Training"),
         lines=[date_range_text(training), training_venue(training)],
         public=training.status != Training.Status.DRAFT,
+        owner=training,
     )

@@ -94,7 +94,7 @@ def test_member_writes_with_a_photo_staff_publish_and_villagers_find_it(
     villager.get_by_role("link", name="Posyandu Bailangu buka layanan imunisasi").first.click()
     cover = villager.get_by_role("img", name="Kader posyandu menimbang balita").first
     expect(cover).to_have_attribute("srcset", re.compile(r"480w.*960w.*1600w"))
-    expect(villager.get_by_role("link", name="WhatsApp")).to_be_visible()
+    expect(villager.get_by_role("link", name="Kirim lewat WhatsApp")).to_be_visible()
     feed = villager.request.get(live + "/berita/feed/")
     assert "Posyandu Bailangu buka layanan imunisasi" in feed.text()
 

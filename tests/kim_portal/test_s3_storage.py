@@ -164,8 +164,13 @@ def test_an_answered_public_aspirations_photo_moves_to_the_public_bucket_and_bac
     assert submission.photo_public
     assert public_names == objects(buckets, "PORTAL_S3_PUBLIC_BUCKET")
     assert objects(buckets, "PORTAL_S3_PRIVATE_BUCKET") == set()
-    assert submission.photo.url in client.get(submission.get_absolute_url()).content.decode()
+    page = client.get(submission.get_absolute_url()).content.decode()
+    assert submission.photo.url in page
     assert fetch(submission.photo.url)[0] == 200
+    # Its link-preview card, drawn for the page, is private: served while the answer is public.
+    (card,) = objects(buckets, "PORTAL_S3_PRIVATE_BUCKET")
+    assert card.startswith("kartu/") and f"/{card}" in page
+    assert client.get(f"/{card}").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         submission_answer(
@@ -175,10 +180,11 @@ def test_an_answered_public_aspirations_photo_moves_to_the_public_bucket_and_bac
     submission.refresh_from_db()
     assert not submission.photo_public
     assert objects(buckets, "PORTAL_S3_PUBLIC_BUCKET") == set()
-    assert {submission.photo.name, submission.photo_480.name} == objects(
+    assert {submission.photo.name, submission.photo_480.name, card} == objects(
         buckets, "PORTAL_S3_PRIVATE_BUCKET"
     )
     assert client.get(submission.photo.url).status_code == 404
+    assert client.get(f"/{card}").status_code == 404
 
 
 def test_a_kim_logo_is_in_the_public_bucket_and_shown_from_it(client, people, buckets):

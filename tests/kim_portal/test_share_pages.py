@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import int_to_base36
 from PIL import Image
 
@@ -20,6 +21,7 @@ from aspirations.models import Submission
 from aspirations.services import submission_answer
 from groups.models import Kim
 from kim_portal import share_cards
+from kim_portal.sharing import short_code
 from news.models import Post
 from news.services import photo_add
 from tests.aspirations.conftest import aspiration_data, make_submission
@@ -191,7 +193,7 @@ def test_the_detail_pages_share_the_same_text(client, kim, staff_user):
         share = re.search(r'href="(https://wa\.me/\?text=[^"]+)"', html).group(1)
         assert parse_qs(urlsplit(share.replace("&amp;", "&")).query)["text"] == [text]
         assert f'href="{whatsapp_page}"' in html  # the page without JavaScript
-        assert 'data-copy-target="whatsapp-text"' in html
+        assert f'data-copy-text="{escape(text)}"' in html  # what the copy button copies
 
 
 def test_the_whatsapp_page_shows_the_text_in_a_textarea(client, kim):
@@ -269,23 +271,28 @@ def test_every_shareable_page_has_absolute_preview_tags(client, kim, staff_user)
         assert meta(html, "og:url") == f"http://testserver{url}", url
         assert meta(html, "og:title") and meta(html, "og:description"), url
         image = meta(html, "og:image")
-        assert image.startswith("http://testserver/media/kartu/") and image.endswith(".jpg"), url
+        assert image.startswith("http://testserver/kartu/") and image.endswith(".jpg"), url
         assert meta(html, "og:image:width") == "1200" and meta(html, "og:image:height") == "630"
         assert meta(html, "twitter:card") == "summary_large_image", url
 
 
 def card_file(html: str):
-    name = meta(html, "og:image").removeprefix("http://testserver/media/")
-    return name, storages["default"]
+    """The card's address (a path served by kim_portal.share_cards.card_file) and its storage."""
+    return meta(html, "og:image").removeprefix("http://testserver"), storages["private"]
+
+
+def card_name(path: str) -> str:
+    return path.removeprefix("/")
 
 
 def test_the_card_is_a_real_jpeg_of_1200_by_630(client, kim):
     post = fact_check(kim)
 
-    name, storage = card_file(client.get(post.get_absolute_url()).content.decode())
+    path, _storage = card_file(client.get(post.get_absolute_url()).content.decode())
 
-    with storage.open(name) as stored:
-        content = stored.read()
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    content = b"".join(response.streaming_content)
     assert len(content) < 100_000
     with Image.open(io.BytesIO(content)) as card:
         assert card.format == "JPEG" and card.size == (1200, 630)
@@ -304,7 +311,7 @@ def test_a_card_is_drawn_once_and_again_after_the_title_changes(client, kim, mon
     first, storage = card_file(client.get(post.get_absolute_url()).content.decode())
     cache.clear()  # another app server: it finds the stored card by its name
     again, _ = card_file(client.get(post.get_absolute_url()).content.decode())
-    assert first == again and len(drawn) == 1 and storage.exists(first)
+    assert first == again and len(drawn) == 1 and storage.exists(card_name(first))
 
     Post.objects.filter(pk=post.pk).update(title=second_title)
     cache.clear()  # the news cache holds the post for a minute
@@ -334,7 +341,23 @@ def test_a_post_with_a_photo_keeps_its_photo_but_a_fact_check_shows_its_verdict(
     html = client.get(post.get_absolute_url()).content.decode()
     assert meta(html, "og:image") == f"http://testserver{shared.image_share.url}"
     html = client.get(check.get_absolute_url()).content.decode()
-    assert "/media/kartu/" in meta(html, "og:image")
+    assert "/kartu/" in meta(html, "og:image")
+
+
+def test_a_card_is_served_only_while_its_post_is_public(client, kim):
+    """The card shows the title: once the post is unpublished its card is gone with it, and
+    it was never in the public storage."""
+    post = fact_check(kim)
+    path, storage = card_file(client.get(post.get_absolute_url()).content.decode())
+    assert client.get(path).status_code == 200
+    assert not storages["default"].exists(card_name(path))
+    other = PostFactory(kim=kim)
+    assert client.get(path.replace(path.split("/")[2], short_code(other))).status_code == 404
+
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.UNPUBLISHED)
+
+    assert client.get(path).status_code == 404
+    assert storage.exists(card_name(path))  # kept privately, as the post's photos are
 
 
 def test_a_draft_gets_no_card_in_the_public_storage(client, kim, staff_user, monkeypatch):
