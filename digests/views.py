@@ -81,7 +81,16 @@ def digest_detail(request, area: str, week: str):
             "whatsapp_text": text,
             "whatsapp_url": whatsapp_share_url(text),
             "canonical_url": messages.digest_url(area=area, monday=monday),
-            "share_image": share_image(request, messages.digest_share_card(content)),
+            "og": {
+                "url": messages.digest_url(area=area, monday=monday),
+                "title": messages.digest_title(area=area, monday=monday),
+                "description": _(
+                    "News, fact checks, trainings and answered aspirations of %(area)s in the "
+                    "week of %(week)s."
+                )
+                % {"area": area.name, "week": week_title(monday)},
+                "image": share_image(request, messages.digest_share_card(content)),
+            },
             "subscribe_form": SubscribeForm(initial={"area": area.slug}),
             "subscribe_areas": area.wider(),
         },

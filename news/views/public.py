@@ -336,6 +336,13 @@ class PostDetailView(DetailView):
             related=post_list_related(post=post),
             canonical_url=url,
             share_image=share_image_,
+            og={
+                "type": "article",
+                "url": url,
+                "title": post.title,
+                "description": post.lead,
+                "image": share_image_,
+            },
             share=share,
             share_links={
                 "whatsapp": share.get("whatsapp_url", ""),

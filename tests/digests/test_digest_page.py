@@ -348,9 +348,9 @@ def test_a_digest_with_news_has_a_link_preview_card_and_a_quiet_one_none(client,
     assert 'property="og:image"' not in quiet
     PostFactory(kim=bailangu, published_at=start)
     response = client.get(url("kim-bailangu", week))
-    image = response.context["share_image"]
+    image = response.context["og"]["image"]
     assert image["width"] == 1200 and image["height"] == 630 and image["type"] == "image/jpeg"
     assert f'<meta property="og:image" content="{image["url"]}">' in response.content.decode()
     assert image["alt"] == "Ringkasan mingguan · KIM Bailangu"
     # Drawn once: the next view names the same stored card.
-    assert client.get(url("kim-bailangu", week)).context["share_image"] == image
+    assert client.get(url("kim-bailangu", week)).context["og"]["image"] == image
