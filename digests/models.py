@@ -34,8 +34,27 @@ class DigestWeek(models.Model):
         return f"{year}-W{week:02d}"
 
 
-def _one_area():
-    return ~Q(kim__isnull=False, district__isnull=False)
+def _one_area_once_per(key: str, *, prefix: str, suffix: str) -> list:
+    """An area is a KIM, a district or (neither) the whole area, never both; and each area
+    appears once per ``key`` (a week's digests, an address's subscriptions)."""
+    return [
+        models.CheckConstraint(
+            name=f"{prefix}_one_area", condition=~Q(kim__isnull=False, district__isnull=False)
+        ),
+        models.UniqueConstraint(
+            fields=[key],
+            condition=Q(kim__isnull=True, district__isnull=True),
+            name=f"{prefix}_area_{suffix}",
+        ),
+        models.UniqueConstraint(
+            fields=[key, "district"],
+            condition=Q(district__isnull=False),
+            name=f"{prefix}_district_{suffix}",
+        ),
+        models.UniqueConstraint(
+            fields=[key, "kim"], condition=Q(kim__isnull=False), name=f"{prefix}_kim_{suffix}"
+        ),
+    ]
 
 
 class Digest(models.Model):
@@ -71,24 +90,7 @@ class Digest(models.Model):
         verbose_name = _("digest")
         verbose_name_plural = _("digests")
         ordering = ["-week__week_start", "pk"]
-        constraints = [
-            models.CheckConstraint(name="digest_one_area", condition=_one_area()),
-            models.UniqueConstraint(
-                fields=["week"],
-                condition=Q(kim__isnull=True, district__isnull=True),
-                name="digest_area_once_a_week",
-            ),
-            models.UniqueConstraint(
-                fields=["week", "district"],
-                condition=Q(district__isnull=False),
-                name="digest_district_once_a_week",
-            ),
-            models.UniqueConstraint(
-                fields=["week", "kim"],
-                condition=Q(kim__isnull=False),
-                name="digest_kim_once_a_week",
-            ),
-        ]
+        constraints = _one_area_once_per("week", prefix="digest", suffix="once_a_week")
 
     def __str__(self):
         return f"{self.week} {self.kim or self.district or '*'}"
@@ -140,24 +142,7 @@ class Subscription(models.Model):
         verbose_name = _("digest subscription")
         verbose_name_plural = _("digest subscriptions")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(name="subscription_one_area", condition=_one_area()),
-            models.UniqueConstraint(
-                fields=["email"],
-                condition=Q(kim__isnull=True, district__isnull=True),
-                name="subscription_area_once",
-            ),
-            models.UniqueConstraint(
-                fields=["email", "district"],
-                condition=Q(district__isnull=False),
-                name="subscription_district_once",
-            ),
-            models.UniqueConstraint(
-                fields=["email", "kim"],
-                condition=Q(kim__isnull=False),
-                name="subscription_kim_once",
-            ),
-        ]
+        constraints = _one_area_once_per("email", prefix="subscription", suffix="once")
         indexes = [
             models.Index(
                 fields=["created_at"],
