@@ -170,10 +170,12 @@ def sent(mail_dir: Path) -> list[int]:
 
 
 def task_states(url: str) -> dict[str, int]:
+    """The states of the email tasks (the worker may also be running its daily jobs)."""
     try:
         with psycopg2.connect(url) as db, db.cursor() as cursor:
             cursor.execute(
-                "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY 1"
+                "SELECT status, count(*) FROM django_tasks_database_dbtaskresult"
+                " WHERE task_path = 'kim_portal.mail.mail_send' GROUP BY 1"
             )
             return dict(cursor.fetchall())
     except psycopg2.OperationalError:
