@@ -72,7 +72,7 @@ def on_starting(server):
 def _logconfig() -> dict:
     """gunicorn's own lines (a worker booting, a worker timeout) in the portal's log format
     (DJANGO_LOG_FORMAT). gunicorn's access log stays off: the portal writes one access line
-    per request itself, with the request id (kim_portal.logs)."""
+    per request itself, with the request id (core.logs)."""
     import copy
 
     from django.conf import settings

@@ -3,7 +3,7 @@ from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from django.contrib.sites.shortcuts import get_current_site
 
-from kim_portal.mail import mail_queue_message
+from core.mail import mail_queue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):

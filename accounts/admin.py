@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import account_delete, user_make_staff
-from kim_portal.admin import confirm_action
+from core.admin import confirm_action
 
 
 @admin.register(User)

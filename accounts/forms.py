@@ -2,7 +2,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import normalize_whatsapp_number, validate_whatsapp_number
+from core.validators import normalize_whatsapp_number, validate_whatsapp_number
 
 
 class WhatsAppNumberField(forms.CharField):

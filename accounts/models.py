@@ -3,7 +3,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import validate_whatsapp_number
+from core.validators import validate_whatsapp_number
 
 
 class UserManager(DjangoUserManager):

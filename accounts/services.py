@@ -18,8 +18,8 @@ STAFF_EXTRA_PERMISSIONS = [
     ("accounts", "view_user"),
     ("accounts", "change_user"),
     # The queued emails, and the action that sends a failed one again.
-    ("kim_portal", "view_outgoingmail"),
-    ("kim_portal", "change_outgoingmail"),
+    ("core", "view_outgoingmail"),
+    ("core", "change_outgoingmail"),
 ]
 
 
@@ -87,8 +87,8 @@ def account_delete(*, user: User, actor: User) -> AccountDeletion:
     from auditlog.context import disable_auditlog
 
     from aspirations.services import submissions_contact_erase
+    from core.audit import audit_forget_person
     from groups import permissions
-    from kim_portal.audit import audit_forget_person
     from news.services import posts_release_author
     from trainings.models import Registration, Training
     from trainings.services import registration_cancel

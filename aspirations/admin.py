@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from aspirations.models import Category, Opd, RetentionSetting, Submission, SubmissionChange
 from aspirations.services import submission_contact_erase
 from groups import permissions
-from kim_portal.admin import ReadOnlyModelAdmin, confirm_action
+from core.admin import ReadOnlyModelAdmin, confirm_action
 
 
 @admin.register(Category)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import WhatsAppNumberField
 from aspirations.models import Category, Opd, Submission
 from aspirations.services import code_normalise
-from kim_portal.uploads import MB, ImageValidator
+from core.uploads import MB, ImageValidator
 from news.forms import PhotoField, PhotoLostNotice
 from news.models import Post
 from regions.models import Village

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal.files import PrivateImageField, RandomName
-from kim_portal.models import TimeStampedModel
+from core.files import PrivateImageField, RandomName
+from core.models import TimeStampedModel
 
 
 class Category(models.Model):

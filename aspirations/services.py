@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.validators import normalize_whatsapp_number
+from core.validators import normalize_whatsapp_number
 from aspirations.models import Opd, Submission, SubmissionChange
 from aspirations.selectors import submission_list_contact_expired
 from aspirations.tasks import (
@@ -26,8 +26,8 @@ from aspirations.tasks import (
 )
 from groups import permissions
 from groups.models import Kim
-from kim_portal.files import files_place
-from kim_portal.uploads import image_renditions
+from core.files import files_place
+from core.uploads import image_renditions
 from regions.models import Village
 
 Status = Submission.Status

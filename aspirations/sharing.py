@@ -3,8 +3,8 @@
 from django.utils.translation import gettext as _
 
 from aspirations.models import Submission
-from kim_portal.share_cards import ShareCard, share_card
-from kim_portal.sharing import plain_text, shorten, whatsapp_send_to_url, whatsapp_text
+from core.share_cards import ShareCard, share_card
+from core.sharing import plain_text, shorten, whatsapp_send_to_url, whatsapp_text
 
 QUESTION_CHARS = 220
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from kim_portal.mail import mail_queue, mail_render
+from core.mail import mail_queue, mail_render
 
 
 def _render(name: str, context: dict) -> tuple[str, str]:

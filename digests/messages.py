@@ -10,8 +10,8 @@ from django.utils.translation import ngettext
 
 from digests.periods import Area, week_label, week_title
 from digests.selectors import DigestContent
-from kim_portal.share_cards import ShareCard, share_card
-from kim_portal.sharing import short_url, whatsapp_text
+from core.share_cards import ShareCard, share_card
+from core.sharing import short_url, whatsapp_text
 
 WHATSAPP_LIMIT = 2000
 

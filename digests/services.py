@@ -1,6 +1,6 @@
 """Building the week's digests, and the subscriptions: ask, confirm, unsubscribe, expire.
 
-Every write of the app is here. Emails go through ``kim_portal.mail`` (queued for the task
+Every write of the app is here. Emails go through ``core.mail`` (queued for the task
 worker, retried there); no request waits on the mail server.
 """
 
@@ -18,7 +18,7 @@ from digests.models import Digest, DigestWeek, Subscription
 from digests.periods import Area, week_last_finished, week_title
 from digests.selectors import digest_content, digest_counts_by_area
 from groups.models import Kim
-from kim_portal.mail import mail_keys_queued, mail_queue, mail_render, mail_sent_hook
+from core.mail import mail_keys_queued, mail_queue, mail_render, mail_sent_hook
 
 logger = logging.getLogger(__name__)
 

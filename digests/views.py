@@ -34,7 +34,7 @@ from digests.services import (
     subscription_request,
     subscription_unsubscribe,
 )
-from kim_portal.sharing import share_image, whatsapp_share_url
+from core.sharing import share_image, whatsapp_share_url
 
 
 def _area_or_404(slug: str) -> Area:

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal.files import PrivateFileField, RandomName
-from kim_portal.models import TimeStampedModel
-from kim_portal.uploads import MB, ImageValidator, PdfValidator
+from core.files import PrivateFileField, RandomName
+from core.models import TimeStampedModel
+from core.uploads import MB, ImageValidator, PdfValidator
 from regions.models import District, Village
 
 MIN_ACTIVE_MEMBERS = 3

@@ -31,7 +31,7 @@ def is_dinkominfo_staff(user) -> bool:
 
 
 def can_view_change_history(user) -> bool:
-    """The audit history of KIMs and trainings (kim_portal/audit.py): staff only."""
+    """The audit history of KIMs and trainings (core/audit.py): staff only."""
     return is_dinkominfo_staff(user)
 
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from accounts.validators import normalize_whatsapp_number, validate_whatsapp_number
+from core.validators import normalize_whatsapp_number, validate_whatsapp_number
 from groups import permissions
 from groups.models import Kim, Membership
 from groups.services import kim_register, kim_status_change

@@ -17,7 +17,7 @@ from groups.tasks import (
     membership_decision_notify,
     officer_term_remind,
 )
-from kim_portal.uploads import image_to_webp
+from core.uploads import image_to_webp
 
 # Which status may follow which. Dissolving is always possible; a dissolved KIM stays so.
 STATUS_TRANSITIONS = {

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from groups.models import Kim
-from kim_portal.share_cards import ShareCard, share_card
+from core.share_cards import ShareCard, share_card
 
 
 def kim_place(kim: Kim) -> str:

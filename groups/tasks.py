@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_tasks import task
 
-from kim_portal.mail import mail_queue, mail_render
+from core.mail import mail_queue, mail_render
 
 
 def _managers_notify(membership_id: int, *, template: str, status: str) -> int:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from imports.models import ImportJob
-from kim_portal.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyModelAdmin
 
 
 @admin.register(ImportJob)

@@ -8,7 +8,7 @@ An archive is one gzip-compressed tar file:
   ``<app_label>.<Model>.<field>``;
 - ``manifest.json``: the SHA-256 and size of each of them, written last.
 
-With media on object storage (``kim_portal.object_storage``) the files are not on this machine:
+With media on object storage (``core.object_storage``) the files are not on this machine:
 the archive then holds the database only, and ``backup`` and ``restore`` say so. The buckets are
 backed up where they live (the provider's versioning or replication, or a copy of the bucket).
 
@@ -37,7 +37,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import FileField
 from django.utils import timezone
 
-from kim_portal.files import PrivateFileField, PrivateImageField
+from core.files import PrivateFileField, PrivateImageField
 
 ARCHIVE_FORMAT = "kim-portal-backup"
 ARCHIVE_VERSION = 1

@@ -13,7 +13,8 @@ from csp.constants import NONE, SELF
 from django.contrib.messages import constants as message_constants
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal import spreadsheets, startup
+from core import spreadsheets
+from kim_portal import startup
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "import_export",
     "auditlog",
+    "core",
     "kim_portal",
     "accounts",
     "regions",
@@ -67,33 +69,33 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # /healthz and /healthz/live, before the host check and the https redirect.
-    "kim_portal.health.HealthCheckMiddleware",
+    "core.health.HealthCheckMiddleware",
     # Request id and access log for everything else.
-    "kim_portal.logs.RequestLogMiddleware",
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and other text in gzip; static files (answered above) come precompressed.
-    "kim_portal.compression.TextGZipMiddleware",
+    "core.compression.TextGZipMiddleware",
     # Hemat kuota (data saver): request.hemat, and Vary: Save-Data, Cookie on pages.
-    "kim_portal.hemat.HematKuotaMiddleware",
+    "core.hemat.HematKuotaMiddleware",
     # Read replicas: where this request reads; outside the session so that its save counts.
-    "kim_portal.db_router.ReplicaReadsMiddleware",
+    "core.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # 400 for NUL bytes and invalid UTF-8, before anything reads parameters.
-    "kim_portal.bad_input.BadInputMiddleware",
+    "core.bad_input.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # A lost database answers a 503 page that keeps the form being sent (kim_portal/outage.py).
-    "kim_portal.outage.DatabaseOutageMiddleware",
+    # A lost database answers a 503 page that keeps the form being sent (core/outage.py).
+    "core.outage.DatabaseOutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Who made each recorded change (kim_portal/audit.py).
-    "kim_portal.audit.AuditActorMiddleware",
+    # Who made each recorded change (core/audit.py).
+    "core.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Logged-in pages and one-time messages are Cache-Control: private (kim_portal/offline.py).
-    "kim_portal.offline.PrivatePagesMiddleware",
+    # Logged-in pages and one-time messages are Cache-Control: private (core/offline.py).
+    "core.offline.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -112,8 +114,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kim_portal.context_processors.portal",
-                "kim_portal.hemat.hemat",
+                "core.context_processors.portal",
+                "core.hemat.hemat",
             ],
         },
     },
@@ -131,7 +133,7 @@ else:
 
     DATABASES = {"default": env.db_url_config(embedded_database_url(VAR_DIR))}
 # Read replicas: a comma-separated list of PostgreSQL URLs, as DATABASES "replica_1", ...
-# Read-only public requests read one of them; see kim_portal/db_router.py for what goes where.
+# Read-only public requests read one of them; see core/db_router.py for what goes where.
 DATABASE_REPLICAS = []
 _replica_urls = [url.strip() for url in env.list("DATABASE_REPLICA_URLS", default=[])]
 for _number, _url in enumerate(filter(None, _replica_urls), start=1):
@@ -143,7 +145,7 @@ for _database in DATABASES.values():
     _database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     _database["CONN_HEALTH_CHECKS"] = True
     _database["ATOMIC_REQUESTS"] = False
-DATABASE_ROUTERS = ["kim_portal.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 # After a browser sent a form (or its request wrote), it reads the primary for this long, so
 # that it never misses what it just wrote on a replica that lags behind.
 PORTAL_REPLICA_PIN_SECONDS = env.int("PORTAL_REPLICA_PIN_SECONDS", default=15)
@@ -227,7 +229,7 @@ warnings.filterwarnings("ignore", message="No directory at")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 # Private files (drafts' photos, hoax screenshots, SK documents, materials): outside MEDIA_ROOT,
-# served only by kim_portal.private_files; see kim_portal/files.py for what goes where.
+# served only by core.private_files; see core/files.py for what goes where.
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private-media")
 # e.g. "/_private/": nginx sends the file from that internal location (X-Accel-Redirect);
 # empty: Django streams it.
@@ -242,11 +244,11 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "kim_portal.static_storage.MinifiedCompressedManifestStorage"
+            else "core.static_storage.MinifiedCompressedManifestStorage"
         )
     },
 }
-# Media on S3-compatible object storage (kim_portal/object_storage.py): both buckets set switch
+# Media on S3-compatible object storage (core/object_storage.py): both buckets set switch
 # the two storages above to buckets; neither keeps the local disk.
 PORTAL_S3_PUBLIC_BUCKET = env.str("PORTAL_S3_PUBLIC_BUCKET", default="")
 PORTAL_S3_PRIVATE_BUCKET = env.str("PORTAL_S3_PRIVATE_BUCKET", default="")
@@ -262,7 +264,7 @@ if problem := startup.object_storage_problem(
     startup.refuse_to_start(problem)
 OBJECT_STORAGE_ORIGINS = []
 if PORTAL_S3_PUBLIC_BUCKET:
-    from kim_portal import object_storage
+    from core import object_storage
 
     _buckets = object_storage.storages_config(
         public_bucket=PORTAL_S3_PUBLIC_BUCKET,
@@ -294,7 +296,7 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="KIM Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Every email is sent by the task worker (kim_portal/mail.py). A failed send is tried again
+# Every email is sent by the task worker (core/mail.py). A failed send is tried again
 # after each of these waits (seconds: 1 min, 5 min, 30 min, 2 h, 12 h), then listed for staff
 # in the admin ("Emails") with a retry action.
 PORTAL_MAIL_RETRY_DELAYS = env.list(
@@ -305,11 +307,11 @@ PORTAL_MAIL_RETRY_DELAYS = env.list(
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Every admin export writes text that looks like a formula (=, +, -, @, tab, CR) as text; see
-# kim_portal/spreadsheets.py for why not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT.
+# core/spreadsheets.py for why not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT.
 EXPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX]
 IMPORT_FORMATS = [spreadsheets.CSV, spreadsheets.XLSX]
 
-# --- Audit log (django-auditlog; kim_portal/audit.py) -------------------------------------
+# --- Audit log (django-auditlog; core/audit.py) -------------------------------------
 # The remote address is personal data the history does not need.
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 # A changed link shows the linked thing's name, not its number.
@@ -345,7 +347,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", *OBJECT_STORAGE_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
-        # The service worker (/sw.js, kim_portal/offline.py) that keeps pages for offline.
+        # The service worker (/sw.js, core/offline.py) that keeps pages for offline.
         "worker-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
@@ -397,17 +399,17 @@ warnings.filterwarnings("ignore", message="The FORMS_URLFIELD_ASSUME_HTTPS trans
 # --- Logging to stdout --------------------------------------------------------------------
 # DJANGO_LOG_FORMAT: "json" (one object per line, the production default) or "plain" (the
 # development default). Every line carries the request's id (X-Request-ID); kim_portal.access
-# writes one line per request. See kim_portal/logs.py.
+# writes one line per request. See core/logs.py.
 LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="plain" if DEBUG else "json")
 if LOG_FORMAT not in ("json", "plain"):
     startup.refuse_to_start(f'DJANGO_LOG_FORMAT must be "json" or "plain", not "{LOG_FORMAT}".')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "kim_portal.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "kim_portal.logs.json_formatter"},
+        "json": {"()": "core.logs.json_formatter"},
     },
     "handlers": {
         "stdout": {

@@ -6,7 +6,8 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal import health, hemat, offline, outage, private_files, share_cards, views
+from core import health, hemat, offline, outage, private_files, share_cards
+from kim_portal import views
 from news.sitemaps import SITEMAPS
 from news.views import public as news_public
 from trainings.views import public as trainings_public
@@ -16,17 +17,17 @@ admin.site.site_title = "KIM Portal — Dinkominfo"
 admin.site.index_title = _("Site administration")
 
 urlpatterns = [
-    # Answered by kim_portal.health.HealthCheckMiddleware before the host check; these
+    # Answered by core.health.HealthCheckMiddleware before the host check; these
     # patterns name the addresses.
     path("healthz", health.healthz, name="healthz"),
     path("healthz/live", health.healthz_live, name="healthz-live"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     # The footer's data saver buttons (a cookie), from a page in any language.
     path("hemat-kuota/", hemat.hemat_toggle, name="hemat-kuota"),
-    # Short links for WhatsApp messages (kim_portal.sharing.short_path), in no language prefix
+    # Short links for WhatsApp messages (core.sharing.short_path), in no language prefix
     path("s/<str:code>", views.short_link, name="short-link"),
     path("s/<str:language>/<str:code>", views.short_link, name="short-link-language"),
-    # Link-preview cards of things that may stop being public (kim_portal.share_cards)
+    # Link-preview cards of things that may stop being public (core.share_cards)
     path("kartu/<str:code>/<str:filename>", share_cards.card_file, name="share-card"),
     path("sw.js", offline.service_worker, name="service-worker"),
     path(

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from kim_portal.sharing import short_link_target
+from core.sharing import short_link_target
 from news.selectors import post_list_home
 from regions.selectors import region_area_parts, region_area_root
 from regions.views import region_child_kind
@@ -30,7 +30,7 @@ def robots_txt(request):
 
 @require_GET
 def short_link(request, code, language=None):
-    """A short link (``kim_portal.sharing.short_path``) sends the reader to the page it names,
+    """A short link (``core.sharing.short_path``) sends the reader to the page it names,
     in its language; anything not public, or not there, is a 404. A temporary redirect: the
     page's address may change with its slug, the short link does not."""
     languages = dict(settings.LANGUAGES)

@@ -32,7 +32,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from kim_portal.outage import DATABASE_DOWN_ERRORS
+from core.outage import DATABASE_DOWN_ERRORS
 from kim_portal.schedule import daily_jobs_start
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin.filters import AreaDistrictFilter
-from kim_portal.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyModelAdmin
 from news.cache import lists_changed
 from news.models import Category, Post, PostPhoto, PostStatusChange, Tag
 from news.selectors import category_cache_clear

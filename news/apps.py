@@ -6,3 +6,17 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "news"
     verbose_name = _("News")
+
+    def ready(self):
+        from core.private_files import FileKind, file_kind_register
+        from groups import permissions
+
+        file_kind_register(
+            "berita-foto",
+            FileKind(
+                model="news.PostPhoto",
+                fields=("image", "image_960", "image_480", "image_share"),
+                select_related=("post__kim",),
+                allowed=lambda user, photo: permissions.can_view_post(user, photo.post),
+            ),
+        )

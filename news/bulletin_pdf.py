@@ -18,7 +18,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace, TextStyle
 from PIL import Image
 
-from kim_portal.pdf import FAMILY, FONTS, pdf_fonts_add, pdf_text
+from core.pdf import FAMILY, FONTS, pdf_fonts_add, pdf_text
 from news.bulletin import Edition
 from news.models import Post, PostPhoto
 from regions.selectors import region_display_name

@@ -18,7 +18,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from kim_portal.db_router import reads_replica
+from core.db_router import reads_replica
 
 LIST_SECONDS = 60
 _VERSION_KEY = "news:version"

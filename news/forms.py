@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Kim
-from kim_portal.uploads import MB, ImageValidator
+from core.uploads import MB, ImageValidator
 from news.models import Post
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"

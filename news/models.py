@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal.files import PrivateImageField, RandomName
-from kim_portal.models import TimeStampedModel
-from kim_portal.urls_cache import reverse_with_slug
+from core.files import PrivateImageField, RandomName
+from core.models import TimeStampedModel
+from core.urls_cache import reverse_with_slug
 
 
 class Category(models.Model):

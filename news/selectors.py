@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from groups.models import Kim
-from kim_portal.db import joins_in_written_order
+from core.db import joins_in_written_order
 from news.cache import cached
 from news.models import Category, Post, PostPhoto
 from regions.models import District

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kim_portal.share_cards import ShareCard, share_card
-from kim_portal.sharing import shorten, whatsapp_text
+from core.share_cards import ShareCard, share_card
+from core.sharing import shorten, whatsapp_text
 from news.models import Post
 
 # A claim longer than this is shortened so that the verdict after it always fits.
@@ -36,7 +36,7 @@ def post_whatsapp_text(post: Post, *, url: str) -> str:
 
 
 def post_share_card(post: Post) -> ShareCard | None:
-    """The generated card of a public post (see ``kim_portal.share_cards``): its kind, title,
+    """The generated card of a public post (see ``core.share_cards``): its kind, title,
     source and date, and a fact check's verdict."""
     fact_check = post.kind == Post.Kind.FACT_CHECK and bool(post.verdict)
     date = (

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal.models import TimeStampedModel
+from core.models import TimeStampedModel
 
 
 def code_ancestors(code: str) -> list[str]:

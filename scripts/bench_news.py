@@ -417,7 +417,7 @@ def seed_posts(count: int) -> None:
                     "alt_text": f"Suasana kegiatan di {place}",
                     "caption": "",
                     "credit": "KIM",
-                    # Published posts' photos are in the public storage (kim_portal/files.py).
+                    # Published posts' photos are in the public storage (core/files.py).
                     "is_public": status == "terbit",
                 }
                 photo_rows.writerow([photo.get(column, "") for column in photo_columns])

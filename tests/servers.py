@@ -180,7 +180,7 @@ def s3_buckets_create(endpoint_url: str) -> dict[str, str]:
     """Two new buckets as an operator sets them up: a public one anyone may read (a bucket
     policy) and a private one nobody reads without a signature. Returns the portal's
     ``PORTAL_S3_*`` environment variables for them (the environment of a production process,
-    or ``use_buckets`` in tests/kim_portal/test_s3_storage.py)."""
+    or ``use_buckets`` in tests/core/test_s3_storage.py)."""
     client = s3_client(endpoint_url)
     token = secrets.token_hex(4)
     public, private = f"kim-public-{token}", f"kim-private-{token}"

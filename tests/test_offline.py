@@ -1,4 +1,4 @@
-"""The service worker's script and the private marking of pages (kim_portal/offline.py)."""
+"""The service worker's script and the private marking of pages (core/offline.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.cache import SessionStore
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from kim_portal.offline import PrivatePagesMiddleware
+from core.offline import PrivatePagesMiddleware
 
 
 def test_the_service_worker_is_served_from_the_root_for_the_whole_site(client):

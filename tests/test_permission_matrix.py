@@ -196,7 +196,7 @@ def world(db):
         "outside-area-kim-manage": reverse("groups:kim-manage", args=[outside.slug]),
         "kim-activity": reverse("groups:kim-activity"),
         "admin": reverse("admin:index"),
-        "admin-emails": reverse("admin:kim_portal_outgoingmail_changelist"),
+        "admin-emails": reverse("admin:core_outgoingmail_changelist"),
         "post-create": reverse("news:post-create"),
         "draft-edit": reverse("news:post-update", args=[draft.slug]),
         "draft-detail": draft.get_absolute_url(),

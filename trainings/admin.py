@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kim_portal.uploads import image_to_webp
+from core.uploads import image_to_webp
 from trainings.models import (
     TRAINING_EDITABLE_FIELDS,
     Attendance,

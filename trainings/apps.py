@@ -8,10 +8,22 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Trainings")
 
     def ready(self):
-        from kim_portal.audit import audit_register
+        from core.audit import audit_register
+        from core.private_files import FileKind, file_kind_register
+        from groups import permissions
         from trainings import receivers  # noqa: F401
         from trainings.models import Material, Session, Training
 
         audit_register(Training)
         audit_register(Session)
         audit_register(Material)
+        file_kind_register(
+            "pelatihan-materi",
+            FileKind(
+                model="trainings.Material",
+                fields=("file",),
+                select_related=("training",),
+                allowed=permissions.can_download_material,
+                download_name=lambda material, field, extension: material.download_name,
+            ),
+        )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from icalendar import Calendar, Event
 
-from kim_portal.pdf import pdf_fonts_add, pdf_text
+from core.pdf import pdf_fonts_add, pdf_text
 from trainings.models import Registration, Training
 
 DEFAULT_DAY = (time(8, 0), time(16, 0))

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from kim_portal.files import PrivateFileField, RandomName, private_storage
-from kim_portal.models import TimeStampedModel
-from kim_portal.uploads import MB, ImageValidator, PdfValidator, document_matches_extension
+from core.files import PrivateFileField, RandomName, private_storage
+from core.models import TimeStampedModel
+from core.uploads import MB, ImageValidator, PdfValidator, document_matches_extension
 
 # Ticket and certificate codes: no 0/O or 1/I/L, easy to read out over the phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -263,7 +263,7 @@ class Material(models.Model):
         Training, on_delete=models.CASCADE, related_name="materials", verbose_name=_("training")
     )
     title = models.CharField(_("title"), max_length=200)
-    # Private, served by ``kim_portal.private_files`` (``permissions.can_download_material``).
+    # Private, served by ``core.private_files`` (``permissions.can_download_material``).
     file = PrivateFileField(
         _("file"),
         upload_to=RandomName("pelatihan/materi"),

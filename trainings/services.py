@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from groups import permissions
-from kim_portal.mail import mail_keys_queued, mail_sent_hook
-from kim_portal.uploads import image_to_webp
+from core.mail import mail_keys_queued, mail_sent_hook
+from core.uploads import image_to_webp
 from trainings.models import (
     RESERVED_SLUGS,
     TRAINING_EDITABLE_FIELDS,

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from kim_portal.share_cards import ShareCard, share_card
-from kim_portal.sharing import plain_text, shorten, whatsapp_text
+from core.share_cards import ShareCard, share_card
+from core.sharing import plain_text, shorten, whatsapp_text
 from trainings.documents import date_range_text
 from trainings.models import Training
 

@@ -37,8 +37,8 @@ from aspirations.sharing import (
     tracking_whatsapp_url,
 )
 from groups.models import Kim
-from kim_portal.context_processors import language_alternates
-from kim_portal.sharing import share_context, share_image, short_url, whatsapp_page_response
+from core.context_processors import language_alternates
+from core.sharing import share_context, share_image, short_url, whatsapp_page_response
 from regions.models import District
 from regions.selectors import region_area_parts
 

@@ -47,7 +47,7 @@ from groups.resources import KimResource
 from groups.services import kim_register, kim_status_change
 from imports.models import ImportJob
 from imports.services import import_job_create
-from kim_portal.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyModelAdmin
 
 # django-import-export ships no Indonesian catalogue. Marking the words of its import and export
 # pages here puts them in ours, which comes first (as accounts/translations.py does for allauth).

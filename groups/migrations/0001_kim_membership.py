@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import kim_portal.uploads
+import core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -57,12 +57,12 @@ class Migration(migrations.Migration):
                 ('sk_number', models.CharField(blank=True, max_length=100, verbose_name='SK number')),
                 ('sk_date', models.DateField(blank=True, null=True, verbose_name='SK date')),
                 ('sk_issuer', models.CharField(blank=True, help_text='e.g. Kepala Desa Bailangu', max_length=150, verbose_name='SK issued by')),
-                ('sk_document', models.FileField(blank=True, upload_to='kim/sk/', validators=[kim_portal.uploads.PdfValidator()], verbose_name='SK document (PDF)')),
-                ('bylaws_document', models.FileField(blank=True, upload_to='kim/adart/', validators=[kim_portal.uploads.PdfValidator()], verbose_name='AD/ART document (PDF)')),
+                ('sk_document', models.FileField(blank=True, upload_to='kim/sk/', validators=[core.uploads.PdfValidator()], verbose_name='SK document (PDF)')),
+                ('bylaws_document', models.FileField(blank=True, upload_to='kim/adart/', validators=[core.uploads.PdfValidator()], verbose_name='AD/ART document (PDF)')),
                 ('founded_on', models.DateField(blank=True, null=True, verbose_name='founded on')),
                 ('registration_number', models.CharField(blank=True, max_length=50, verbose_name='national registration number (KIM.ID)')),
                 ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('logo', models.ImageField(blank=True, help_text='JPEG, PNG or WebP; stored as a small WebP image without metadata.', upload_to='kim/logo/', validators=[kim_portal.uploads.ImageValidator(max_bytes=4194304)], verbose_name='logo')),
+                ('logo', models.ImageField(blank=True, help_text='JPEG, PNG or WebP; stored as a small WebP image without metadata.', upload_to='kim/logo/', validators=[core.uploads.ImageValidator(max_bytes=4194304)], verbose_name='logo')),
                 ('contact_whatsapp', models.CharField(blank=True, max_length=16, verbose_name='WhatsApp number')),
                 ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
                 ('facebook_url', models.URLField(blank=True, verbose_name='Facebook page')),

@@ -13,7 +13,7 @@ from django.views import View
 
 from groups.coverage import Coverage, coverage_for_region
 from groups.models import Kim
-from kim_portal.spreadsheets import csv_rows, xlsx_bytes
+from core.spreadsheets import csv_rows, xlsx_bytes
 from regions.models import Village
 from regions.selectors import Region, region_breadcrumbs, region_depth, region_find_in_area
 

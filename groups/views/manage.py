@@ -28,7 +28,7 @@ from groups.services import (
     membership_leave,
     membership_remove,
 )
-from kim_portal.audit import audit_history
+from core.audit import audit_history
 
 
 class KimPermissionMixin(LoginRequiredMixin):

@@ -12,7 +12,7 @@ from groups.models import Kim
 from groups.selectors import kim_get_public, kim_list_public, kim_status_counts
 from groups.services import membership_request
 from groups.sharing import kim_place, kim_share_card
-from kim_portal.sharing import share_image
+from core.sharing import share_image
 from news.bulletin import bulletin_months_recent
 from news.selectors import post_list_for_kim
 

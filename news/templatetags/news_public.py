@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from kim_portal.hemat import tap_to_show
-from kim_portal.templatetags.portal import html_datetime
+from core.hemat import tap_to_show
+from core.templatetags.portal import html_datetime
 from news.models import Post
 
 register = template.Library()
@@ -52,7 +52,7 @@ def post_photo(context, photo, *, sizes: str = "100vw", css_class: str = "", eag
     """A responsive ``<img>`` of a ``PostPhoto``: its WebP renditions, intrinsic size and alt.
 
     Photos load lazily unless ``eager`` (the one photo at the top of a page); in the data
-    saver mode the photo waits behind a tap (kim_portal/hemat.py).
+    saver mode the photo waits behind a tap (core/hemat.py).
     """
     return _photo(
         photo, sizes=sizes, css_class=css_class, eager=eager, hemat=context.get("hemat", False)

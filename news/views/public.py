@@ -26,14 +26,14 @@ from django.views.generic import DetailView, ListView
 
 from groups import permissions
 from groups.models import Kim
-from kim_portal.db import joins_in_written_order
-from kim_portal.sharing import (
+from core.db import joins_in_written_order
+from core.sharing import (
     share_context,
     share_image,
     short_url,
     whatsapp_page_response,
 )
-from kim_portal.urls_cache import reverse_with_slug
+from core.urls_cache import reverse_with_slug
 from news.cache import cached
 from news.models import Post
 from news.selectors import (

@@ -1,4 +1,4 @@
-/* The portal's service worker (served as /sw.js by kim_portal/offline.py).
+/* The portal's service worker (served as /sw.js by core/offline.py).
  *
  * Public pages a reader opened are kept on the phone, so that they can be read again without
  * a signal: a page is fetched from the network first and taken from the cache only when the

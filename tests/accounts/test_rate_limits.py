@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from tests.kim_portal.kept_form import KeptForm
+from tests.core.kept_form import KeptForm
 
 pytestmark = pytest.mark.django_db
 

@@ -41,7 +41,7 @@ PRODUCTION_STATIC = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"base_url": "/berkas/"},
     },
-    "staticfiles": {"BACKEND": "kim_portal.static_storage.MinifiedCompressedManifestStorage"},
+    "staticfiles": {"BACKEND": "core.static_storage.MinifiedCompressedManifestStorage"},
 }
 
 

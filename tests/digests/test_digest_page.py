@@ -17,7 +17,7 @@ from digests.messages import WHATSAPP_LIMIT
 from digests.periods import week_current, week_label, week_last_finished, week_span
 from digests.services import digest_week_build
 from groups.models import Kim
-from kim_portal.sharing import short_path
+from core.sharing import short_path
 from news.models import Post
 from tests.aspirations.conftest import make_submission
 from tests.factories import DistrictFactory, KimFactory, PostFactory, VillageFactory

@@ -34,7 +34,7 @@ from PIL import Image
 from accounts.models import User
 from accounts.services import user_make_staff
 from groups.models import Kim
-from kim_portal.mail import MAIL_TASK_PATH
+from core.mail import MAIL_TASK_PATH
 from kim_portal.worker import worker_application_name
 from news.models import Category, Post
 from tests.conftest import PASSWORD, SmtpSink
@@ -461,7 +461,7 @@ def test_a_rate_limit_counts_the_requests_of_both_servers(servers):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_task_workers_never_send_one_email_twice(servers, settings):
-    from kim_portal.mail import mail_queue
+    from core.mail import mail_queue
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     second = servers.worker("worker-2")

@@ -22,7 +22,7 @@ import yaml
 from django.conf import settings
 from django.core.management import get_commands
 
-from kim_portal import object_storage
+from core import object_storage
 from tests.kim_portal.test_deploy_recipe import settings_read_from_the_environment
 from tests.kim_portal.test_operations import (
     PRODUCTION_ENV,

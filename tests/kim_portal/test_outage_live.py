@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 from pgserver._commands import pg_ctl
 
-from tests.kim_portal.kept_form import KeptForm
+from tests.core.kept_form import KeptForm
 from tests.servers import free_port, http_open
 
 ROOT = Path(settings.BASE_DIR)
@@ -175,7 +175,7 @@ def task_states(url: str) -> dict[str, int]:
         with psycopg2.connect(url) as db, db.cursor() as cursor:
             cursor.execute(
                 "SELECT status, count(*) FROM django_tasks_database_dbtaskresult"
-                " WHERE task_path = 'kim_portal.mail.mail_send' GROUP BY 1"
+                " WHERE task_path = 'core.mail.mail_send' GROUP BY 1"
             )
             return dict(cursor.fetchall())
     except psycopg2.OperationalError:
@@ -187,7 +187,7 @@ def test_a_database_stop_mid_run_loses_nothing_and_sends_nothing_twice(portal, o
     portal["manage"](
         "shell",
         "-c",
-        "from kim_portal.mail import mail_queue\n"
+        "from core.mail import mail_queue\n"
         f"for n in range(1, {EMAILS + 1}):\n"
         "    mail_queue(to='warga@contoh.test', subject=f'Pesan nomor {n}', body='Isi.')",
     )

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from tests.kim_portal.test_health import closed_port
+from tests.core.test_health import closed_port
 from tests.kim_portal.test_operations import database_url_of_the_test_database
 from tests.kim_portal.test_production_startup import GUNICORN, production_env, run
 from tests.servers import gunicorn_running

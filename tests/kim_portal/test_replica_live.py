@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.services import user_make_staff
 from kim_portal.backup import postgres_client
-from kim_portal.db_router import PIN_COOKIE
+from core.db_router import PIN_COOKIE
 from news.models import Post
 from tests.factories import KimFactory, PostFactory, UserFactory
 from tests.kim_portal.test_operations import PRODUCTION_ENV, production_base_env

@@ -20,8 +20,8 @@ from PIL import Image
 from aspirations.models import Submission
 from aspirations.services import submission_answer
 from groups.models import Kim
-from kim_portal import share_cards
-from kim_portal.sharing import short_code
+from core import share_cards
+from core.sharing import short_code
 from news.models import Post
 from news.services import photo_add
 from tests.aspirations.conftest import aspiration_data, make_submission
@@ -277,7 +277,7 @@ def test_every_shareable_page_has_absolute_preview_tags(client, kim, staff_user)
 
 
 def card_file(html: str):
-    """The card's address (a path served by kim_portal.share_cards.card_file) and its storage."""
+    """The card's address (a path served by core.share_cards.card_file) and its storage."""
     return meta(html, "og:image").removeprefix("http://testserver"), storages["private"]
 
 

@@ -22,7 +22,7 @@ def running_task(*, worker_id: str, started: timedelta) -> DBTaskResult:
     return DBTaskResult.objects.create(
         status="RUNNING",
         args_kwargs={"args": [], "kwargs": {"number": 1}},
-        task_path="kim_portal.mail.mail_send",
+        task_path="core.mail.mail_send",
         backend_name="default",
         run_after=timezone.now() - started,
         started_at=timezone.now() - started,

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 
-from kim_portal.models import OutgoingMail
+from core.models import OutgoingMail
 from tests.factories import UserFactory
 from tests.trainings.factories import RegistrationFactory, TrainingFactory
 from trainings.services import reminders_send
@@ -49,7 +49,7 @@ def test_a_reminder_is_marked_only_once_sent_and_a_rerun_sends_nothing(smtp_serv
 
 
 def test_a_reminder_queued_twice_by_accident_is_sent_once(smtp_server, task_worker):
-    from kim_portal.mail import mail_queue
+    from core.mail import mail_queue
 
     tomorrow = timezone.localdate() + timedelta(days=1)
     registration = RegistrationFactory(

@@ -4,7 +4,7 @@ import django.contrib.postgres.fields
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import kim_portal.uploads
+import core.uploads
 import trainings.models
 from django.conf import settings
 from django.db import migrations, models
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('start_date', models.DateField(verbose_name='first day')),
                 ('end_date', models.DateField(verbose_name='last day')),
                 ('status', models.CharField(choices=[('draf', 'Draft'), ('terbit', 'Published'), ('ditutup', 'Registration closed'), ('selesai', 'Finished'), ('batal', 'Cancelled')], db_index=True, default='draf', max_length=10, verbose_name='status')),
-                ('cover', models.ImageField(blank=True, help_text='JPEG, PNG or WebP; stored as WebP without metadata.', upload_to='pelatihan/sampul/', validators=[kim_portal.uploads.ImageValidator(max_bytes=8388608)], verbose_name='cover image')),
+                ('cover', models.ImageField(blank=True, help_text='JPEG, PNG or WebP; stored as WebP without metadata.', upload_to='pelatihan/sampul/', validators=[core.uploads.ImageValidator(max_bytes=8388608)], verbose_name='cover image')),
                 ('contact', models.CharField(blank=True, help_text='e.g. a committee phone number', max_length=200, verbose_name='contact')),
                 ('capacity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='seats')),
                 ('registration_opens_at', models.DateTimeField(blank=True, null=True, verbose_name='registration opens')),

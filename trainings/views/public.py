@@ -11,8 +11,8 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from groups import permissions
-from kim_portal.private_files import file_response
-from kim_portal.sharing import share_context, share_image, short_url, whatsapp_page_response
+from core.private_files import file_response
+from core.sharing import share_context, share_image, short_url, whatsapp_page_response
 from trainings.documents import date_range_text, training_ics, trainings_ics
 from trainings.models import Material, Registration, Session, Training
 from trainings.selectors import training_get_for_detail, training_list_public

@@ -20,8 +20,8 @@ from django.views.generic import FormView, TemplateView
 from groups import permissions
 from imports.models import ImportJob
 from imports.services import import_job_create
-from kim_portal.audit import audit_history
-from kim_portal.spreadsheets import csv_rows, xlsx_bytes
+from core.audit import audit_history
+from core.spreadsheets import csv_rows, xlsx_bytes
 from trainings.documents import date_range_text
 from trainings.forms import (
     IMPORT_COLUMNS,

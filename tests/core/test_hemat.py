@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kim_portal.hemat import COOKIE
+from core.hemat import COOKIE
 from tests.factories import KimFactory, PostFactory
 from tests.news.test_public import add_photo
 

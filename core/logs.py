@@ -153,6 +153,6 @@ def task_signals_connect() -> None:
     """Called from the app's ``ready()``."""
     from django_tasks.signals import task_enqueued, task_finished, task_started
 
-    task_enqueued.connect(_task_enqueued, dispatch_uid="kim_portal.logs.task_enqueued")
-    task_started.connect(_task_started, dispatch_uid="kim_portal.logs.task_started")
-    task_finished.connect(_task_finished, dispatch_uid="kim_portal.logs.task_finished")
+    task_enqueued.connect(_task_enqueued, dispatch_uid="core.logs.task_enqueued")
+    task_started.connect(_task_started, dispatch_uid="core.logs.task_started")
+    task_finished.connect(_task_finished, dispatch_uid="core.logs.task_finished")

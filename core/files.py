@@ -1,7 +1,7 @@
 """Where uploaded files live, what they are called, and who gets them.
 
 Two storages, both ``STORAGES`` aliases so that a deployment may swap either for another
-backend (with ``PORTAL_S3_*`` set they are two buckets: ``kim_portal.object_storage``):
+backend (with ``PORTAL_S3_*`` set they are two buckets: ``core.object_storage``):
 
 - ``default`` (``MEDIA_ROOT``, served by the proxy at ``MEDIA_URL`` to anyone) holds only what
   is meant for everyone: the photos of published posts (a scheduled post counts as published:
@@ -11,7 +11,7 @@ backend (with ``PORTAL_S3_*`` set they are two buckets: ``kim_portal.object_stor
 - ``private`` (``DJANGO_PRIVATE_MEDIA_ROOT``, never served by the proxy directly) holds
   everything else: photos of drafts, submitted, returned and unpublished posts, aspiration
   photos not shown publicly and every hoax screenshot, KIM SK and AD/ART documents and
-  training materials. They are served only by ``kim_portal.private_files.private_file``,
+  training materials. They are served only by ``core.private_files.private_file``,
   which asks ``groups.permissions`` first. (Certificates are drawn for each download and
   never stored.)
 
@@ -88,7 +88,7 @@ class _PlacedFileMixin:
         self._require_file()
         if self.is_public:
             return self.storage.url(self.name)
-        from kim_portal.private_files import private_file_url
+        from core.private_files import private_file_url
 
         return private_file_url(self.instance, self.field.name, self.name)
 

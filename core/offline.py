@@ -61,5 +61,5 @@ class PrivatePagesMiddleware:
         try:
             return user.is_authenticated
         except DatabaseError:
-            # The database is down (the 503 page of kim_portal/outage.py): keep nothing.
+            # The database is down (the 503 page of core/outage.py): keep nothing.
             return True

@@ -30,7 +30,7 @@ from django_tasks.signals import task_finished
 
 logger = logging.getLogger(__name__)
 
-MAIL_TASK_PATH = "kim_portal.mail.mail_send"
+MAIL_TASK_PATH = "core.mail.mail_send"
 SUBJECT_MAX_LENGTH = 150
 
 
@@ -176,7 +176,7 @@ def mail_send(
 ) -> str:
     """Send one queued email. Raises when the mail server refuses or does not answer, so the
     task fails and is retried later (see ``_mail_retry_later``)."""
-    from kim_portal.models import OutgoingMail
+    from core.models import OutgoingMail
 
     if key and OutgoingMail.objects.sent().with_key(key).exists():
         return "already sent"
@@ -196,7 +196,7 @@ def mail_send(
 def mail_keys_queued(keys: Iterable[str]) -> set[str]:
     """The once-only keys among ``keys`` that already have an email in the queue (waiting,
     sent or failed), so a rerun of a job does not queue them twice."""
-    from kim_portal.models import OutgoingMail
+    from core.models import OutgoingMail
 
     keys = list(keys)
     if not keys:
@@ -213,7 +213,7 @@ def mail_retry_delays() -> list[timedelta]:
     return [timedelta(seconds=seconds) for seconds in settings.PORTAL_MAIL_RETRY_DELAYS]
 
 
-@receiver(task_finished, dispatch_uid="kim_portal.mail.retry_later")
+@receiver(task_finished, dispatch_uid="core.mail.retry_later")
 def _mail_retry_later(sender, task_result, **kwargs) -> None:
     """A failed send goes back in the queue (same task, same content) after the next delay;
     after the last one it stays FAILED and is listed for staff."""
@@ -233,7 +233,7 @@ def _mail_retry_later(sender, task_result, **kwargs) -> None:
 
 
 def _mail_schedule_retry(mail_id) -> None:
-    from kim_portal.models import OutgoingMail
+    from core.models import OutgoingMail
 
     mail = OutgoingMail.objects.filter(pk=mail_id).first()
     if mail is None:

@@ -1,10 +1,10 @@
-"""The one view that hands out private files, after asking ``groups.permissions``.
+"""The one view that hands out private files, after asking the rule their app registered.
 
 A private file's address names its kind, its row, its field and its stored (random) file name:
 ``/berkas/<kind>/<pk>/<field>/<name>``. Whoever may not see the thing the file belongs to gets
 404, like the thing itself. Whoever may see it gets the file, one of three ways:
 
-- media on object storage (``kim_portal.object_storage``): a redirect, never cached, to a
+- media on object storage (``core.object_storage``): a redirect, never cached, to a
   presigned URL of the private bucket that works for ``PORTAL_PRIVATE_FILES_URL_SECONDS``; the
   object store sends the bytes with the type and file name set below (why not streaming: see
   that module);
@@ -25,8 +25,6 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
-
-from groups import permissions
 
 # Shown in the page (``<img>``); everything else downloads as an attachment.
 INLINE_TYPES = {"image/webp", "image/jpeg", "image/png"}
@@ -50,44 +48,16 @@ class FileKind:
     download_name: object = None  # (obj, field, extension) -> str
 
 
-def _kim_document_name(kim, field, extension):
-    prefix = "sk" if field == "sk_document" else "ad-art"
-    return f"{prefix}-{kim.slug}{extension}"
+# Filled by each app's ``AppConfig.ready`` with ``file_kind_register``: the slug in the address.
+KINDS: dict[str, FileKind] = {}
+_KIND_OF_MODEL: dict[str, str] = {}
 
 
-def _material_name(material, field, extension):
-    return material.download_name
-
-
-KINDS = {
-    "berita-foto": FileKind(
-        model="news.PostPhoto",
-        fields=("image", "image_960", "image_480", "image_share"),
-        select_related=("post__kim",),
-        allowed=lambda user, photo: permissions.can_view_post(user, photo.post),
-    ),
-    "aspirasi-foto": FileKind(
-        model="aspirations.Submission",
-        fields=("photo", "photo_480"),
-        select_related=(),
-        allowed=permissions.can_view_submission_photo,
-    ),
-    "kim-dokumen": FileKind(
-        model="groups.Kim",
-        fields=("sk_document", "bylaws_document"),
-        select_related=(),
-        allowed=permissions.can_view_kim_documents,
-        download_name=_kim_document_name,
-    ),
-    "pelatihan-materi": FileKind(
-        model="trainings.Material",
-        fields=("file",),
-        select_related=("training",),
-        allowed=permissions.can_download_material,
-        download_name=_material_name,
-    ),
-}
-_KIND_OF_MODEL = {kind.model.lower(): slug for slug, kind in KINDS.items()}
+def file_kind_register(slug: str, kind: FileKind) -> None:
+    """Serve the private files of ``kind.model`` at ``/berkas/<slug>/...`` to whoever
+    ``kind.allowed`` lets see the row."""
+    KINDS[slug] = kind
+    _KIND_OF_MODEL[kind.model.lower()] = slug
 
 
 def private_file_url(instance, field: str, name: str) -> str:

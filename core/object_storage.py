@@ -1,13 +1,13 @@
 """Media on S3-compatible object storage (django-storages), switched on by environment variables.
 
 With ``PORTAL_S3_PUBLIC_BUCKET`` and ``PORTAL_S3_PRIVATE_BUCKET`` both set, the two storages of
-``kim_portal.files`` are buckets instead of directories; every app server then sees every
+``core.files`` are buckets instead of directories; every app server then sees every
 upload, whichever server took it. Local disk stays the default.
 
 - ``default`` (public): its objects are read by anyone, straight from the bucket (which needs a
   policy allowing anonymous ``s3:GetObject``) or from ``PORTAL_S3_PUBLIC_URL`` (a CDN or nginx
   in front of it). Its URLs carry no signature.
-- ``private``: never readable without a signature. ``kim_portal.private_files`` checks the
+- ``private``: never readable without a signature. ``core.private_files`` checks the
   permission as before and then answers with a redirect (``Cache-Control: private, no-store``)
   to a presigned URL of that one object, valid for ``PORTAL_PRIVATE_FILES_URL_SECONDS``, that
   makes the object store send the right ``Content-Type`` and ``Content-Disposition``.
@@ -147,9 +147,9 @@ def storages_config(
         "querystring_expire": url_seconds,
     }
     return {
-        "default": {"BACKEND": "kim_portal.object_storage.PublicBucketStorage", "OPTIONS": public},
+        "default": {"BACKEND": "core.object_storage.PublicBucketStorage", "OPTIONS": public},
         "private": {
-            "BACKEND": "kim_portal.object_storage.PrivateBucketStorage",
+            "BACKEND": "core.object_storage.PrivateBucketStorage",
             "OPTIONS": private,
         },
     }

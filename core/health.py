@@ -3,7 +3,7 @@
 - ``/healthz`` (readiness): 200 when the database answers ``SELECT 1`` and the cache keeps and
   returns a key, else 503; the JSON body names each check. With read replicas it also names
   each replica (``"replicas": {"replica_1": "ok"}``), but a replica that does not answer
-  leaves the answer 200: its readers read the primary meanwhile (``kim_portal.db_router``),
+  leaves the answer 200: its readers read the primary meanwhile (``core.db_router``),
   and taking every app server out of the load balancer for it would stop the whole portal.
 - ``/healthz/live`` (liveness): 200 while the process serves requests; touches nothing.
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django_tasks import TaskResultStatus, task
 
-from kim_portal.logs import request_id_var
+from core.logs import request_id_var
 from tests.kim_portal.test_operations import (
     PRODUCTION_ENV,
     database_url_of_the_test_database,

@@ -12,10 +12,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from aspirations.models import Category, Submission
-from kim_portal import outage
+from core import outage
 from tests.aspirations.conftest import aspiration_data
+from tests.core.kept_form import KeptForm
 from tests.factories import VillageFactory
-from tests.kim_portal.kept_form import KeptForm
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
-"""kim_portal.db: the join-order hint of the public card queries."""
+"""core.db: the join-order hint of the public card queries."""
 
 import pytest
 from django.db import connection, transaction
 
-from kim_portal.db import joins_in_written_order
+from core.db import joins_in_written_order
 
 
 def join_collapse_limit() -> str:

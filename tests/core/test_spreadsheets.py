@@ -11,9 +11,9 @@ import tablib
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.spreadsheets import CSV
 from groups.models import Kim
 from groups.resources import COLUMNS, KimResource
-from kim_portal.spreadsheets import CSV
 from tests.factories import DistrictFactory, KimFactory, VillageFactory
 from tests.trainings.factories import RegistrationFactory, TrainingFactory
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from django.template import Context, Template
 
-from kim_portal.templatetags.portal import html_datetime
+from core.templatetags.portal import html_datetime
 
 
 def test_html_datetime_is_local_time_to_the_second_without_microseconds(settings):

@@ -76,7 +76,7 @@ def with_bad_segment(path: str, index: int, bad: str) -> str:
     return "/".join(segments)
 
 
-# Answered before any other middleware (kim_portal.health); they read no parameter.
+# Answered before any other middleware (core.health); they read no parameter.
 HEALTH_PATHS = {"/healthz", "/healthz/live"}
 
 

@@ -23,6 +23,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import base36_to_int, int_to_base36
 
+from core.validators import normalize_whatsapp_number
+
 ELLIPSIS = "…"
 # A shortened line shorter than this says nothing: it is dropped instead.
 MIN_SHORTENED = 40
@@ -87,7 +89,6 @@ def whatsapp_share_url(text: str) -> str:
 def whatsapp_send_to_url(phone: str, text: str) -> str:
     """The ``wa.me`` link that opens a chat with ``phone`` holding ``text``. An Indonesian
     number may be written 0812..., 62812... or +62 812-...; wa.me wants 62812... ."""
-    from accounts.validators import normalize_whatsapp_number
 
     digits = re.sub(r"\D", "", normalize_whatsapp_number(phone or ""))
     return f"https://wa.me/{digits}?text=" + quote(text, safe="")
@@ -143,7 +144,7 @@ def short_link_target(code: str):
 
 
 def share_image(request, card) -> dict | None:
-    """What ``og:image`` says about a generated card (``kim_portal.share_cards.ShareCard``),
+    """What ``og:image`` says about a generated card (``core.share_cards.ShareCard``),
     with an absolute address; None without a card."""
     if card is None:
         return None

@@ -11,11 +11,11 @@ from django.templatetags.static import static
 from django.test import RequestFactory, override_settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from kim_portal.compression import TextGZipMiddleware
+from core.compression import TextGZipMiddleware
 
 PRODUCTION_STATIC = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "kim_portal.static_storage.MinifiedCompressedManifestStorage"},
+    "staticfiles": {"BACKEND": "core.static_storage.MinifiedCompressedManifestStorage"},
 }
 
 

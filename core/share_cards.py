@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from PIL import Image, ImageDraw, ImageFont
 
-from kim_portal.files import PRIVATE, PUBLIC
+from core.files import PRIVATE, PUBLIC
 
 WIDTH, HEIGHT = 1200, 630
 # Drawn on it changes: a new version draws every card again (under new names).
@@ -203,7 +203,7 @@ def share_card_name(owner_code: str = "", **drawn) -> str:
             ),
         )
     )
-    digest = salted_hmac("kim_portal.share_cards", key, algorithm="sha256").hexdigest()[:32]
+    digest = salted_hmac("core.share_cards", key, algorithm="sha256").hexdigest()[:32]
     if owner_code:
         return f"kartu/{owner_code}/{digest}.jpg"
     return f"kartu/{digest[:2]}/{digest}.jpg"
@@ -226,7 +226,7 @@ def share_card(
     where everyone may read it. With ``owner`` (the post, training, aspiration or KIM shown) the
     card is private and its address is ``card_file``'s, which serves it while ``owner`` is
     public."""
-    from kim_portal.sharing import short_code
+    from core.sharing import short_code
 
     if not public:
         return None
@@ -255,7 +255,7 @@ def share_card(
 def card_file(request, code: str, filename: str):
     """``/kartu/<short code>/<name>.jpg``: a private card, while the thing it shows is public
     (the short link's own check); 404 once it is not."""
-    from kim_portal.sharing import short_link_target
+    from core.sharing import short_link_target
 
     if request.method not in ("GET", "HEAD") or not filename.endswith(".jpg"):
         raise Http404

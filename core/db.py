@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from django.db import connections, transaction
 
-from kim_portal.db_router import read_alias
+from core.db_router import read_alias
 
 
 @contextmanager

@@ -15,10 +15,10 @@ from django.db import connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from kim_portal import db_router
+from core import db_router
 from news.models import Category
+from tests.core.test_health import ALL_UP, closed_port
 from tests.factories import PostFactory
-from tests.kim_portal.test_health import ALL_UP, closed_port
 from tests.kim_portal.test_production_startup import production_env, run
 
 REPLICAS = ["replica_1", "replica_2"]
@@ -209,13 +209,13 @@ def test_a_replica_that_does_not_answer_is_skipped_for_a_while(
 ):
     settings.DATABASE_REPLICAS = ["replica_1"]
 
-    with caplog.at_level(logging.WARNING, logger="kim_portal.db_router"):
+    with caplog.at_level(logging.WARNING, logger="core.db_router"):
         first = Client().get(post.get_absolute_url())
         second = Client().get(post.get_absolute_url())
 
     # Both read the primary (not a 503); the replica was tried once only.
     assert first.status_code == second.status_code == 200
-    warnings = [r.getMessage() for r in caplog.records if r.name == "kim_portal.db_router"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "core.db_router"]
     assert len(warnings) == 1
     assert "Read replica replica_1 does not answer" in warnings[0]
 

@@ -17,13 +17,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from aspirations.services import submission_answer
+from core import object_storage
 from groups.services import kim_update_profile
-from kim_portal import object_storage
 from news.models import Category as NewsCategory
 from news.models import Post
 from news.services import post_create, post_publish, post_submit
+from tests.core.test_private_files import KINDS, draft_post, file_for, jpeg, make_submission
 from tests.factories import UserFactory
-from tests.kim_portal.test_private_files import KINDS, draft_post, file_for, jpeg, make_submission
 from tests.kim_portal.test_production_startup import (
     GUNICORN,
     assert_refused_in_one_line,
@@ -357,8 +357,8 @@ def test_the_environment_alone_switches_the_storages_and_the_image_policy(s3_ser
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout.splitlines()[-1])
     assert shown["backends"] == [
-        "kim_portal.object_storage.PublicBucketStorage",
-        "kim_portal.object_storage.PrivateBucketStorage",
+        "core.object_storage.PublicBucketStorage",
+        "core.object_storage.PrivateBucketStorage",
     ]
     assert shown["buckets"] == [env["PORTAL_S3_PUBLIC_BUCKET"], env["PORTAL_S3_PRIVATE_BUCKET"]]
     # Public photos from the CDN address, private ones by a redirect to the store itself.

@@ -20,7 +20,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
-from kim_portal.context_processors import portal
+from core.context_processors import portal
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qs, urlsplit
 
-from kim_portal.sharing import plain_text, whatsapp_send_to_url, whatsapp_share_url, whatsapp_text
+from core.sharing import plain_text, whatsapp_send_to_url, whatsapp_share_url, whatsapp_text
 
 URL = "https://kim.example.id/s/p1a"
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from accounts.models import User
-from kim_portal.mail import subject_clean
-from kim_portal.models import OutgoingMail
+from core.mail import subject_clean
+from core.models import OutgoingMail
 from news.models import Post
 from news.services import post_publish
 from tests.factories import PostFactory, UserFactory
@@ -25,7 +25,7 @@ SIGNUP = {
     "password1": "Sungai-Lilin-2026",
     "password2": "Sungai-Lilin-2026",
 }
-CHANGELIST = reverse("admin:kim_portal_outgoingmail_changelist")
+CHANGELIST = reverse("admin:core_outgoingmail_changelist")
 
 
 def wait_passes():
@@ -117,7 +117,7 @@ def test_a_refused_email_is_retried_with_backoff_then_listed_for_staff_who_send_
     assert "Not accepting mail right now" in html
     # Its page says why, but not the text: a confirmation or password-reset link is for the
     # recipient only.
-    detail = staff.get(reverse("admin:kim_portal_outgoingmail_change", args=[queued.pk]))
+    detail = staff.get(reverse("admin:core_outgoingmail_change", args=[queued.pk]))
     assert detail.status_code == 200
     assert "Not accepting mail right now" in detail.content.decode()
     assert "/akun/confirm-email/" not in detail.content.decode()
@@ -195,7 +195,7 @@ def test_staff_see_the_email_list_in_few_queries(
     staff_user, client_as, django_assert_max_num_queries, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    from kim_portal.mail import mail_queue
+    from core.mail import mail_queue
 
     for number in range(30):
         mail_queue(to=f"warga{number}@contoh.test", subject=f"Kabar {number}", body="Halo")
