@@ -11,8 +11,8 @@ from django.utils.translation import ngettext
 
 from aspirations.models import Category, Opd, RetentionSetting, Submission, SubmissionChange
 from aspirations.services import submission_contact_erase
-from groups import permissions
 from core.admin import ReadOnlyModelAdmin, confirm_action
+from groups import permissions
 
 
 @admin.register(Category)

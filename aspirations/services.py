@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.validators import normalize_whatsapp_number
 from aspirations.models import Opd, Submission, SubmissionChange
 from aspirations.selectors import submission_list_contact_expired
 from aspirations.tasks import (
@@ -24,10 +23,11 @@ from aspirations.tasks import (
     submission_send_code,
     submission_send_to_opd,
 )
-from groups import permissions
-from groups.models import Kim
 from core.files import files_place
 from core.uploads import image_renditions
+from core.validators import normalize_whatsapp_number
+from groups import permissions
+from groups.models import Kim
 from regions.models import Village
 
 Status = Submission.Status

@@ -8,10 +8,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from digests.periods import Area, week_label, week_title
-from digests.selectors import DigestContent
 from core.share_cards import ShareCard, share_card
 from core.sharing import short_url, whatsapp_text
+from digests.periods import Area, week_label, week_title
+from digests.selectors import DigestContent
 
 WHATSAPP_LIMIT = 2000
 

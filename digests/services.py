@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from core.mail import mail_keys_queued, mail_queue, mail_render, mail_sent_hook
 from digests import messages
 from digests.models import Digest, DigestWeek, Subscription
 from digests.periods import Area, week_last_finished, week_title
 from digests.selectors import digest_content, digest_counts_by_area
 from groups.models import Kim
-from core.mail import mail_keys_queued, mail_queue, mail_render, mail_sent_hook
 
 logger = logging.getLogger(__name__)
 

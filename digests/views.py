@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from aspirations.limits import client_address
+from core.sharing import share_image, whatsapp_share_url
 from digests import limits, messages
 from digests.forms import SubscribeForm
 from digests.models import Subscription
@@ -34,7 +35,6 @@ from digests.services import (
     subscription_request,
     subscription_unsubscribe,
 )
-from core.sharing import share_image, whatsapp_share_url
 
 
 def _area_or_404(slug: str) -> Area:

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.uploads import image_to_webp
 from groups import permissions
 from groups.models import CONTACT_FIELDS, Kim, KimStatusChange, Membership
 from groups.tasks import (
@@ -17,7 +18,6 @@ from groups.tasks import (
     membership_decision_notify,
     officer_term_remind,
 )
-from core.uploads import image_to_webp
 
 # Which status may follow which. Dissolving is always possible; a dissolved KIM stays so.
 STATUS_TRANSITIONS = {

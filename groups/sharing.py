@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from groups.models import Kim
 from core.share_cards import ShareCard, share_card
+from groups.models import Kim
 
 
 def kim_place(kim: Kim) -> str:

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from imports.models import ImportJob
 from core.admin import ReadOnlyModelAdmin
+from imports.models import ImportJob
 
 
 @admin.register(ImportJob)

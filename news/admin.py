@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from groups.admin.filters import AreaDistrictFilter
 from core.admin import ReadOnlyModelAdmin
+from groups.admin.filters import AreaDistrictFilter
 from news.cache import lists_changed
 from news.models import Category, Post, PostPhoto, PostStatusChange, Tag
 from news.selectors import category_cache_clear

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Kim
 from core.uploads import MB, ImageValidator
+from groups.models import Kim
 from news.models import Post
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"

@@ -19,8 +19,8 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from groups.models import Kim
 from core.db import joins_in_written_order
+from groups.models import Kim
 from news.cache import cached
 from news.models import Category, Post, PostPhoto
 from regions.models import District

@@ -10,10 +10,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from groups import permissions
-from groups.models import Kim
 from core.files import files_place
 from core.uploads import image_renditions
+from groups import permissions
+from groups.models import Kim
 from news.cache import lists_changed
 from news.models import Post, PostPhoto, PostStatusChange, Tag
 from news.richtext import body_to_html

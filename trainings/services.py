@@ -14,9 +14,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from groups import permissions
 from core.mail import mail_keys_queued, mail_sent_hook
 from core.uploads import image_to_webp
+from groups import permissions
 from trainings.models import (
     RESERVED_SLUGS,
     TRAINING_EDITABLE_FIELDS,

@@ -36,9 +36,9 @@ from aspirations.sharing import (
     submission_whatsapp_text,
     tracking_whatsapp_url,
 )
-from groups.models import Kim
 from core.context_processors import language_alternates
 from core.sharing import share_context, share_image, short_url, whatsapp_page_response
+from groups.models import Kim
 from regions.models import District
 from regions.selectors import region_area_parts
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from core.admin import ReadOnlyModelAdmin
 from groups.admin.filters import (
     ActiveChairFilter,
     ActiveMemberCountFilter,
@@ -47,7 +48,6 @@ from groups.resources import KimResource
 from groups.services import kim_register, kim_status_change
 from imports.models import ImportJob
 from imports.services import import_job_create
-from core.admin import ReadOnlyModelAdmin
 
 # django-import-export ships no Indonesian catalogue. Marking the words of its import and export
 # pages here puts them in ours, which comes first (as accounts/translations.py does for allauth).

@@ -11,9 +11,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.spreadsheets import csv_rows, xlsx_bytes
 from groups.coverage import Coverage, coverage_for_region
 from groups.models import Kim
-from core.spreadsheets import csv_rows, xlsx_bytes
 from regions.models import Village
 from regions.selectors import Region, region_breadcrumbs, region_depth, region_find_in_area
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from core.audit import audit_history
 from groups import permissions
 from groups.forms import KimProfileForm, KimStatusForm, MembershipRoleForm
 from groups.models import Kim, Membership
@@ -28,7 +29,6 @@ from groups.services import (
     membership_leave,
     membership_remove,
 )
-from core.audit import audit_history
 
 
 class KimPermissionMixin(LoginRequiredMixin):

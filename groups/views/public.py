@@ -6,13 +6,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from core.sharing import share_image
 from groups import permissions
 from groups.forms import KimFilter, MembershipRequestForm
 from groups.models import Kim
 from groups.selectors import kim_get_public, kim_list_public, kim_status_counts
 from groups.services import membership_request
 from groups.sharing import kim_place, kim_share_card
-from core.sharing import share_image
 from news.bulletin import bulletin_months_recent
 from news.selectors import post_list_for_kim
 

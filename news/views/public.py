@@ -24,8 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from groups import permissions
-from groups.models import Kim
 from core.db import joins_in_written_order
 from core.sharing import (
     share_context,
@@ -34,6 +32,8 @@ from core.sharing import (
     whatsapp_page_response,
 )
 from core.urls_cache import reverse_with_slug
+from groups import permissions
+from groups.models import Kim
 from news.cache import cached
 from news.models import Post
 from news.selectors import (

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from aspirations.models import Category as AspirationCategory
 from aspirations.models import Submission
+from core.sharing import short_path
 from digests.messages import WHATSAPP_LIMIT
 from digests.periods import week_current, week_label, week_last_finished, week_span
 from digests.services import digest_week_build
 from groups.models import Kim
-from core.sharing import short_path
 from news.models import Post
 from tests.aspirations.conftest import make_submission
 from tests.factories import DistrictFactory, KimFactory, PostFactory, VillageFactory

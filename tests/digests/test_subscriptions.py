@@ -9,11 +9,11 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from core.sharing import short_path
 from digests.models import Digest, DigestWeek, Subscription
 from digests.periods import week_label, week_last_finished, week_span
 from digests.services import CONFIRM_DAYS, digest_week_build, subscriptions_prune
 from kim_portal.schedule import DAILY_JOBS, daily_jobs_start
-from core.sharing import short_path
 from tests.factories import DistrictFactory, KimFactory, PostFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db

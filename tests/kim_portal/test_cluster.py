@@ -33,8 +33,8 @@ from PIL import Image
 
 from accounts.models import User
 from accounts.services import user_make_staff
-from groups.models import Kim
 from core.mail import MAIL_TASK_PATH
+from groups.models import Kim
 from kim_portal.worker import worker_application_name
 from news.models import Category, Post
 from tests.conftest import PASSWORD, SmtpSink

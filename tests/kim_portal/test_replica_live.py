@@ -22,8 +22,8 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.services import user_make_staff
-from kim_portal.backup import postgres_client
 from core.db_router import PIN_COOKIE
+from kim_portal.backup import postgres_client
 from news.models import Post
 from tests.factories import KimFactory, PostFactory, UserFactory
 from tests.kim_portal.test_operations import PRODUCTION_ENV, production_base_env

@@ -19,9 +19,9 @@ from PIL import Image
 
 from aspirations.models import Submission
 from aspirations.services import submission_answer
-from groups.models import Kim
 from core import share_cards
 from core.sharing import short_code
+from groups.models import Kim
 from news.models import Post
 from news.services import photo_add
 from tests.aspirations.conftest import aspiration_data, make_submission

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from groups import permissions
 from core.private_files import file_response
 from core.sharing import share_context, share_image, short_url, whatsapp_page_response
+from groups import permissions
 from trainings.documents import date_range_text, training_ics, trainings_ics
 from trainings.models import Material, Registration, Session, Training
 from trainings.selectors import training_get_for_detail, training_list_public

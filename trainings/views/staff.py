@@ -17,11 +17,11 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.audit import audit_history
+from core.spreadsheets import csv_rows, xlsx_bytes
 from groups import permissions
 from imports.models import ImportJob
 from imports.services import import_job_create
-from core.audit import audit_history
-from core.spreadsheets import csv_rows, xlsx_bytes
 from trainings.documents import date_range_text
 from trainings.forms import (
     IMPORT_COLUMNS,
