@@ -9,13 +9,14 @@ PORT ?= 8000
 N ?= 10000
 MANAGE := $(PY) manage.py
 
-.PHONY: run test lint migrations-check pytest messages worker bench clean-db help \
+.PHONY: run test lint migrations-check pytest messages worker bench clean-db help architecture \
 	system-run system-test system-bench
 
 help:
 	@echo "make run    start the portal on http://127.0.0.1:$(PORT) with demo data"
 	@echo "make test   ruff, migration check and the whole test suite (with browser tests)"
 	@echo "make bench  page timings and query counts on national data (83,762 villages, 10,000 KIMs)"
+	@echo "make architecture  redraw the import graph in docs/ARCHITECTURE.md from the code"
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -65,6 +66,11 @@ test: system-test lint migrations-check pytest
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+
+# The picture of which app imports which (docs/ARCHITECTURE.md), drawn from the code.
+architecture: $(VENV)/.installed-dev
+	$(PY) scripts/import_graph.py
 
 migrations-check: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=kim_portal.settings_test $(MANAGE) makemigrations --check --dry-run
