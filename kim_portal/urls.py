@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import health, hemat, offline, outage, private_files, share_cards
 from kim_portal import views
-from news.sitemaps import SITEMAPS
+from kim_portal.sitemaps import SITEMAPS
 from news.views import public as news_public
 from trainings.views import public as trainings_public
 
