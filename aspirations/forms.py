@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import WhatsAppNumberField
 from aspirations.models import Category, Opd, Submission
 from aspirations.services import code_normalise
+from core.forms import PhotoField, PhotoLostNotice
 from core.uploads import MB, ImageValidator
-from news.forms import PhotoField, PhotoLostNotice
 from news.models import Post
 from regions.models import Village
 

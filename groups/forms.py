@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import WhatsAppNumberField
+from core.forms import IMAGE_TYPES
 from groups.models import CONTACT_FIELDS, FocusArea, Kim, Membership
 from groups.services import STATUS_TRANSITIONS
 from regions.selectors import (
@@ -88,7 +89,7 @@ class KimProfileForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "focus_areas": forms.CheckboxSelectMultiple,
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "logo": forms.ClearableFileInput(attrs={"accept": IMAGE_TYPES}),
         }
         help_texts = {"contact_email": _("Shown publicly on the KIM's page.")}
 

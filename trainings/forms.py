@@ -11,10 +11,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
+from core.forms import PhotoField
 from core.uploads import MB, ImageValidator
 from core.validators import validate_whatsapp_number
 from groups.models import Kim
-from news.forms import PhotoField
 from regions.models import District
 from trainings.models import TRAINING_EDITABLE_FIELDS, ParticipantCategory, Training
 
