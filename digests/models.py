@@ -57,13 +57,10 @@ def _one_area_once_per(key: str, *, prefix: str, suffix: str) -> list:
     ]
 
 
-class Digest(models.Model):
-    """The digest of one area (the whole area: no KIM and no district) in a built week, kept
-    only when the area had something that week."""
+class OneArea(models.Model):
+    """Of one area: a KIM, a district, or (neither) the whole regency; see
+    ``_one_area_once_per`` for the constraints that go with it."""
 
-    week = models.ForeignKey(
-        DigestWeek, on_delete=models.CASCADE, related_name="digests", verbose_name=_("week")
-    )
     kim = models.ForeignKey(
         "groups.Kim",
         on_delete=models.CASCADE,
@@ -79,6 +76,18 @@ class Digest(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("district"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Digest(OneArea):
+    """The digest of one area (the whole area: no KIM and no district) in a built week, kept
+    only when the area had something that week."""
+
+    week = models.ForeignKey(
+        DigestWeek, on_delete=models.CASCADE, related_name="digests", verbose_name=_("week")
     )
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     fact_check_count = models.PositiveIntegerField(_("fact checks"), default=0)
@@ -109,27 +118,11 @@ class SubscriptionQuerySet(models.QuerySet):
         return self.filter(confirmed_at__isnull=False)
 
 
-class Subscription(models.Model):
+class Subscription(OneArea):
     """An email address that gets one area's weekly digest (once confirmed). ``token`` is
     the secret of its unsubscribe link."""
 
     email = models.EmailField(_("email"))
-    kim = models.ForeignKey(
-        "groups.Kim",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("KIM"),
-    )
-    district = models.ForeignKey(
-        "regions.District",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("district"),
-    )
     language = models.CharField(_("language"), max_length=8, default="id")
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)

@@ -94,19 +94,33 @@ class PostgresClient:
     warning: str = ""
 
 
-@dataclass
-class BackupSummary:
+@dataclass(kw_only=True)
+class Summary:
+    """What a backup or a restore did: the files per store, and what the operator should know."""
+
+    file_counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def files_text(self) -> str:
+        return ", ".join(f"{key} {count}" for key, count in self.file_counts.items()) or "none"
+
+    def report(self, command, done: str) -> None:
+        """The warnings, then ``done``, on a management command's output."""
+        for warning in self.warnings:
+            command.stderr.write(command.style.WARNING(warning))
+        command.stdout.write(command.style.SUCCESS(done))
+
+
+@dataclass(kw_only=True)
+class BackupSummary(Summary):
     path: Path
     size: int
-    file_counts: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class RestoreSummary:
+@dataclass(kw_only=True)
+class RestoreSummary(Summary):
     created_at: str
-    file_counts: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
     migrations_pending: bool = False
 
 

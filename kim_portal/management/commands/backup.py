@@ -36,14 +36,10 @@ class Command(BaseCommand):
             summary = backup_create(path=path)
         except BackupError as err:
             raise CommandError(str(err)) from err
-        for warning in summary.warnings:
-            self.stderr.write(self.style.WARNING(warning))
-        files = ", ".join(f"{key} {count}" for key, count in summary.file_counts.items())
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Backup written: {summary.path} ({summary.size / 1_048_576:.1f} MB; "
-                f"files: {files or 'none'})"
-            )
+        summary.report(
+            self,
+            f"Backup written: {summary.path} ({summary.size / 1_048_576:.1f} MB; "
+            f"files: {summary.files_text})",
         )
         if keep:
             for deleted in backups_prune(directory=path.parent, keep=keep):

@@ -26,13 +26,8 @@ class Command(BaseCommand):
             summary = backup_restore(archive=archive, replace=replace)
         except BackupError as err:
             raise CommandError(str(err)) from err
-        for warning in summary.warnings:
-            self.stderr.write(self.style.WARNING(warning))
-        files = ", ".join(f"{key} {count}" for key, count in summary.file_counts.items())
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Restored the backup of {summary.created_at} (files: {files or 'none'})."
-            )
+        summary.report(
+            self, f"Restored the backup of {summary.created_at} (files: {summary.files_text})."
         )
         if summary.migrations_pending:
             self.stdout.write(
