@@ -36,6 +36,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import FileField
 from django.utils import timezone
+from psycopg2 import sql
 
 from core.files import PrivateFileField, PrivateImageField
 
@@ -494,8 +495,10 @@ def _relations_drop_except(keep: set[str]) -> list[str]:
             )
             names = [row[0] for row in cursor.fetchall() if row[0] not in keep]
             if names:
-                quoted = ", ".join(connection.ops.quote_name(name) for name in names)
-                cursor.execute(f"DROP {noun} IF EXISTS {quoted} CASCADE")
+                statement = sql.SQL("DROP {noun} IF EXISTS {names} CASCADE").format(
+                    noun=sql.SQL(noun), names=sql.SQL(", ").join(map(sql.Identifier, names))
+                )
+                cursor.execute(statement.as_string(cursor.cursor))
                 dropped.extend(names)
     return dropped
 
