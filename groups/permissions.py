@@ -6,6 +6,9 @@ with the KIM groups; and Dinkominfo staff. Views, services and templates ask the
 rather than looking at user flags themselves.
 """
 
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+
 from accounts.services import STAFF_GROUP_NAME
 
 
@@ -271,3 +274,22 @@ def can_delete_account(actor, user) -> bool:
 def can_erase_submission_contact(user) -> bool:
     """Erase a sender's contact before the retention period ends (at the sender's request)."""
     return is_dinkominfo_staff(user)
+
+
+# --- Pages of one role ---------------------------------------------------------------------
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """The guard of the pages of one role: anonymous people log in first; anyone else the
+    view's ``permission`` (a function of this module, taking the user) refuses gets
+    ``denied``, a 403, or a 404 where the page must not admit that it exists."""
+
+    permission = staticmethod(is_dinkominfo_staff)
+    denied = PermissionDenied
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.permission(request.user):
+            raise self.denied
+        return super().dispatch(request, *args, **kwargs)

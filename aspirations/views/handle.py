@@ -5,7 +5,7 @@ outside a person's villages is a 404. Every action is a POST through ``aspiratio
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -33,15 +33,10 @@ from regions.selectors import region_area_parts
 Status = Submission.Status
 
 
-class HandlerRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_handle_aspirations(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class QueueView(HandlerRequiredMixin, ListView):
+class QueueView(permissions.RoleRequiredMixin, ListView):
     """Submissions of the person's scope, newest first, by district, status and kind."""
+
+    permission = staticmethod(permissions.can_handle_aspirations)
 
     template_name = "aspirations/queue.html"
     context_object_name = "submissions"
@@ -186,17 +181,11 @@ class HandleActionView(HandleDetailView):
         )
 
 
-class StatisticsView(LoginRequiredMixin, TemplateView):
+class StatisticsView(permissions.RoleRequiredMixin, TemplateView):
     """Totals by status and district and the median days to a first answer (staff)."""
 
     template_name = "aspirations/statistics.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_view_aspiration_statistics(
-            request.user
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = staticmethod(permissions.can_view_aspiration_statistics)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(statistics=submission_statistics(), **kwargs)

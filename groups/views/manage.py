@@ -178,18 +178,14 @@ class MembershipLeaveView(LoginRequiredMixin, View):
         return redirect("accounts:dashboard")
 
 
-class KimActivityView(LoginRequiredMixin, ListView):
+class KimActivityView(permissions.RoleRequiredMixin, ListView):
     """Dinkominfo staff see which KIMs are active and which have gone quiet."""
 
     template_name = "groups/kim_activity.html"
     context_object_name = "kims"
     paginate_by = 50
     quiet_days = 90
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.is_dinkominfo_staff(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = staticmethod(permissions.is_dinkominfo_staff)
 
     def get_queryset(self):
         self.only_quiet = self.request.GET.get("sepi") == "1"

@@ -80,17 +80,10 @@ class QueueFilterForm(forms.Form):
         self.fields["kim"].queryset = Kim.objects.in_area().order_by("name").only("name", "slug")
 
 
-class StaffOnlyMixin(LoginRequiredMixin):
-    """Anonymous people log in first; everyone else but Dinkominfo staff gets a 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_moderate_posts(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class ModerationQueueView(StaffOnlyMixin, ListView):
+class ModerationQueueView(permissions.RoleRequiredMixin, ListView):
     """Posts by review state (submitted ones, newest first, by default), by district or KIM."""
+
+    permission = staticmethod(permissions.can_moderate_posts)
 
     template_name = "news/moderation_queue.html"
     context_object_name = "posts"

@@ -6,11 +6,11 @@ import csv
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -57,15 +57,10 @@ from trainings.services import (
 from trainings.views.member import registration_for
 
 
-class StaffMixin(LoginRequiredMixin):
+class StaffMixin(permissions.RoleRequiredMixin):
     """Staff only: anyone else logged in gets 403 (the training itself is public)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not permissions.can_manage_trainings(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = staticmethod(permissions.can_manage_trainings)
 
     def get_training(self) -> Training:
         if not hasattr(self, "_training"):
@@ -273,19 +268,17 @@ class SeatGiveView(StaffMixin, View):
         return redirect(training.get_manage_url())
 
 
-class CheckInView(LoginRequiredMixin, TemplateView):
+class CheckInView(permissions.RoleRequiredMixin, TemplateView):
     """Where a ticket's QR code leads: staff see the participant and check them in (POST).
     Anyone else gets 404, as for a ticket that is not theirs."""
 
     template_name = "trainings/check_in.html"
+    permission = staticmethod(permissions.can_manage_trainings)
+    denied = Http404
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not permissions.can_manage_trainings(request.user):
-            raise Http404
-        self.registration = registration_for(request.user, kwargs["code"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def registration(self) -> Registration:
+        return registration_for(self.request.user, self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         registration = self.registration
