@@ -20,7 +20,6 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404
@@ -28,6 +27,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from PIL import Image, ImageDraw, ImageFont
 
+from core.cache import cache_computed
 from core.files import PRIVATE, PUBLIC
 
 WIDTH, HEIGHT = 1200, 630
@@ -236,14 +236,17 @@ def share_card(
     code = short_code(owner) if owner is not None else ""
     name = share_card_name(owner_code=code, **drawn)
     storage = storages[PRIVATE if owner is not None else PUBLIC]
-    known = f"share-card:{name}"
-    if not django_cache.get(known):
-        if not storage.exists(name):
-            content = share_card_draw(
-                title=title, label=label, lines=lines, verdict=verdict, verdict_true=verdict_true
-            )
-            name = storage.save(name, ContentFile(content))
-        django_cache.set(known, True, KNOWN_FOR)
+
+    def stored() -> str:
+        if storage.exists(name):
+            return name
+        content = share_card_draw(
+            title=title, label=label, lines=lines, verdict=verdict, verdict_true=verdict_true
+        )
+        return storage.save(name, ContentFile(content))
+
+    # The stored name is remembered, so that a card is looked for in storage once a while.
+    name = cache_computed(f"share-card-name:{name}", stored, seconds=KNOWN_FOR)
     alt = " · ".join(str(part) for part in (label, title, verdict) if part)
     if owner is not None:
         url = reverse("share-card", args=[code, name.rsplit("/", 1)[1]])

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.cache import cache_computed
 from groups.models import Kim
 from news.models import Post, PostPhoto
 from news.selectors import post_list_public
@@ -153,10 +153,9 @@ def bulletin_pdf_cached(*, edition: Edition, fingerprint: str | None = None) -> 
     from news.bulletin_pdf import bulletin_pdf
 
     fingerprint = fingerprint or bulletin_fingerprint(edition=edition)
-    key = f"news:bulletin:{fingerprint}"
-    pdf = cache.get(key)
-    if pdf is None:
+
+    def draw() -> bytes:
         posts, more = bulletin_posts_for_print(edition=edition)
-        pdf = bulletin_pdf(edition=edition, posts=posts, more=more)
-        cache.set(key, pdf, CACHE_SECONDS)
-    return pdf
+        return bulletin_pdf(edition=edition, posts=posts, more=more)
+
+    return cache_computed(f"news:bulletin:{fingerprint}", draw, seconds=CACHE_SECONDS)

@@ -8,13 +8,13 @@ import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from core.cache import cache_computed
 from groups.models import Kim
 from news.selectors import post_list_for_feed
 from regions.models import District
@@ -27,12 +27,11 @@ SIZE_CACHE_SECONDS = 30 * 24 * 3600
 def file_size(fieldfile) -> int:
     """The size in bytes of a stored file, kept in the cache: on object storage each size is a
     request to the store, and a feed has 30 of them."""
-    key = f"file-size:{fieldfile.storage.__class__.__name__}:{fieldfile.name}"
-    size = cache.get(key)
-    if size is None:
-        size = fieldfile.size
-        cache.set(key, size, SIZE_CACHE_SECONDS)
-    return size
+    return cache_computed(
+        f"file-size:{fieldfile.storage.__class__.__name__}:{fieldfile.name}",
+        lambda: fieldfile.size,
+        seconds=SIZE_CACHE_SECONDS,
+    )
 
 
 class LatestPostsFeed(Feed):

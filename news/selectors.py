@@ -19,6 +19,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from core.cache import cache_computed
 from core.db import joins_in_written_order
 from groups.models import Kim
 from news.cache import cached
@@ -50,11 +51,9 @@ _CATEGORY_CACHE_KEY = "news:categories"
 
 def category_list() -> list[Category]:
     """Every category in its order, cached (the list filters show them on every request)."""
-    categories = cache.get(_CATEGORY_CACHE_KEY)
-    if categories is None:
-        categories = list(Category.objects.all())
-        cache.set(_CATEGORY_CACHE_KEY, categories, CATEGORY_CACHE_SECONDS)
-    return categories
+    return cache_computed(
+        _CATEGORY_CACHE_KEY, lambda: list(Category.objects.all()), seconds=CATEGORY_CACHE_SECONDS
+    )
 
 
 def category_cache_clear() -> None:

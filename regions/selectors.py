@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from core.cache import cache_computed
 from regions.models import District, Province, Regency, Village
 
 Region = Province | Regency | District | Village
@@ -55,25 +56,26 @@ def region_area_root() -> Region | None:
     code = settings.PORTAL_AREA_CODE
     if not code:
         return None
-    key = f"regions:area-root:{code}"
-    region = cache.get(key)
-    if region is None:
-        region = region_find_in_area(code=code, area_code=code)
-        if region is not None:
-            cache.set(key, region, AREA_CACHE_SECONDS)
-    return region
+    return cache_computed(
+        f"regions:area-root:{code}",
+        lambda: region_find_in_area(code=code, area_code=code),
+        seconds=AREA_CACHE_SECONDS,
+    )
 
 
 def region_area_parts() -> list:
     """The regions one level below the area, with ``child_count``, cached (see above)."""
-    key = f"regions:area-parts:{settings.PORTAL_AREA_CODE}"
-    parts = cache.get(key)
-    if parts is None:
+
+    def parts() -> list:
         area = region_area_root()
-        parts = list(region_children(region=area)) if area or not settings.PORTAL_AREA_CODE else []
-        if parts:
-            cache.set(key, parts, AREA_CACHE_SECONDS)
-    return parts
+        return list(region_children(region=area)) if area or not settings.PORTAL_AREA_CODE else []
+
+    return cache_computed(
+        f"regions:area-parts:{settings.PORTAL_AREA_CODE}",
+        parts,
+        seconds=AREA_CACHE_SECONDS,
+        keep=bool,
+    )
 
 
 def region_lineage(*, region: Region) -> list[Region]:
