@@ -1,6 +1,8 @@
-"""Form pieces every app uses: the photo upload field and its "choose it again" notice."""
+"""Form pieces every app uses: the photo upload field and its "choose it again" notice, and
+a service's ValidationError shown on the form that called it."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import MB, ImageValidator
@@ -57,3 +59,15 @@ class PhotoLostNotice:
                 "Everything else you typed is kept."
             )
         self.add_error("photo", forms.ValidationError(message, code="choose_photo_again"))
+
+
+def form_service_error_add(form, err: ValidationError, *, rename=None, default=None) -> None:
+    """Show a service's ValidationError on the form: on the field it names (after ``rename``),
+    else on ``default`` (None: above the form)."""
+    rename = rename or {}
+    if not hasattr(err, "error_dict"):
+        form.add_error(default, err)
+        return
+    for name, errors in err.error_dict.items():
+        name = rename.get(name, name)
+        form.add_error(name if name in form.fields else default, errors)

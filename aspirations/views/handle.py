@@ -26,6 +26,7 @@ from aspirations.services import (
     submission_reject,
     submission_verify,
 )
+from core.forms import form_service_error_add
 from groups import permissions
 from regions.models import District
 from regions.selectors import region_area_parts
@@ -163,11 +164,7 @@ class HandleActionView(HandleDetailView):
                 submission_reject(submission=submission, actor=actor, reason=data["reason"])
         except ValidationError as err:
             submission.refresh_from_db()
-            if hasattr(err, "error_dict"):
-                for field, errors in err.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, err)
+            form_service_error_add(form, err)
             return self.render_page(submission, form, action, status=400)
         messages.success(
             request,

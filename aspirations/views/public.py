@@ -37,6 +37,7 @@ from aspirations.sharing import (
     tracking_whatsapp_url,
 )
 from core.context_processors import language_alternates
+from core.forms import form_service_error_add
 from core.sharing import share_context, share_image, short_url, whatsapp_page_response
 from groups.models import Kim
 from regions.models import District
@@ -139,11 +140,7 @@ class SubmissionCreateView(View):
         except ValidationError as err:
             limits.limit_give_back("address", [address])
             limits.limit_give_back("contact", contacts)
-            if hasattr(err, "error_dict"):
-                for field, errors in err.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, err)
+            form_service_error_add(form, err)
             form.note_photo_lost()
             return self.render_form(form)
         request.session[SENT_SESSION_KEY] = {"pk": submission.pk, "at": time.time()}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
+from core.forms import form_service_error_add
 from groups import permissions
 from groups.models import Kim, Membership
 from news import services
@@ -48,17 +49,6 @@ def access_post_for_edit(*, user, slug: str) -> Post:
     if not permissions.can_edit_post(user, post):
         raise PermissionDenied
     return post
-
-
-def add_service_error(form, err: ValidationError, *, rename=None, default=None) -> None:
-    """Show a service's ValidationError on the form: on the field it names, else ``default``."""
-    rename = rename or {}
-    if not hasattr(err, "error_dict"):
-        form.add_error(default, err)
-        return
-    for name, errors in err.error_dict.items():
-        name = rename.get(name, name)
-        form.add_error(name if name in form.fields else default, errors)
 
 
 def submitted_message(post: Post) -> str:
@@ -112,7 +102,7 @@ class PostCreateView(LoginRequiredMixin, FormView):
                         credit=data["photo_credit"],
                     )
         except ValidationError as err:
-            add_service_error(
+            form_service_error_add(
                 form, err, rename=PHOTO_FIELDS, default="photo" if photo_step else None
             )
             return self.form_invalid(form)
@@ -178,7 +168,7 @@ class PostUpdateView(PostAccessMixin, FormView):
                     post = services.post_submit(post=post, actor=self.request.user)
         except ValidationError as err:
             self.object.refresh_from_db()
-            add_service_error(form, err)
+            form_service_error_add(form, err)
             return self.form_invalid(form)
         if self.submit_after_saving:
             messages.success(self.request, submitted_message(post))
@@ -225,7 +215,7 @@ class PhotoAddView(PostUpdateView):
                     credit=photo_form.cleaned_data["credit"],
                 )
             except ValidationError as err:
-                add_service_error(photo_form, err, default="image")
+                form_service_error_add(photo_form, err, default="image")
             else:
                 messages.success(request, _("The photo was added."))
                 return redirect(self.get_success_url() + "#foto")

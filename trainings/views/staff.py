@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.audit import audit_history
+from core.forms import form_service_error_add
 from core.spreadsheets import csv_rows, xlsx_bytes
 from groups import permissions
 from imports.models import ImportJob
@@ -494,11 +495,7 @@ class TrainingFormMixin(StaffMixin):
                 cover=cover,
             )
         except ValidationError as err:
-            if hasattr(err, "error_dict"):
-                for field, errors in err.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, err)
+            form_service_error_add(form, err)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved: “%(title)s”.") % {"title": training.title})
         if promoted:
@@ -599,11 +596,7 @@ class AgendaView(StaffMixin, TemplateView):
                     session_add(training=training, actor=request.user, data=form.cleaned_data)
                     messages.success(request, _("Session added."))
             except ValidationError as err:
-                if hasattr(err, "error_dict"):
-                    for field, errors in err.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, err)
+                form_service_error_add(form, err)
             else:
                 return redirect("trainings:agenda", slug=training.slug)
         return self.render_to_response(self.get_context_data(**{context_key: form}), status=400)
