@@ -143,6 +143,20 @@ class Watchman(threading.Thread):
         _close_quietly()
 
 
+def _until_the_database_answers(action, message: str, *, pause=1.0, still_wanted=lambda: True):
+    """``action()``, tried again after a pause that doubles (up to ``MAX_PAUSE``) for as long as
+    the database does not answer and ``still_wanted()``; each wait is logged with ``message``
+    (``%s`` the error, ``%.0f`` the pause)."""
+    while still_wanted():
+        try:
+            return action()
+        except DATABASE_DOWN_ERRORS as error:
+            logger.warning(message, str(error).strip(), pause)
+            _close_quietly()
+            time.sleep(pause)
+            pause = min(pause * 2, MAX_PAUSE)
+
+
 class ResilientWorker(Worker):
     """django-tasks-db's worker, paused rather than ended by a lost database."""
 
@@ -157,21 +171,13 @@ class ResilientWorker(Worker):
             _close_quietly()  # the watchman asks again once the database is back
         watchman = Watchman(reclaim_after=self.reclaim_after)
         watchman.start()
-        pause = self.interval or 1.0
         try:
-            while self.running:
-                try:
-                    super().run()
-                    return
-                except DATABASE_DOWN_ERRORS as error:
-                    logger.warning(
-                        "The database does not answer (%s); the task worker tries again in %.0f s",
-                        str(error).strip(),
-                        pause,
-                    )
-                    _close_quietly()
-                    time.sleep(pause)
-                    pause = min(pause * 2, MAX_PAUSE)
+            _until_the_database_answers(
+                super().run,
+                "The database does not answer (%s); the task worker tries again in %.0f s",
+                pause=self.interval or 1.0,
+                still_wanted=lambda: self.running,
+            )
         finally:
             watchman.stopped.set()
             watchman.join(timeout=5)
@@ -202,16 +208,7 @@ class ResilientWorker(Worker):
 
     def _until_recorded(self, record, *args):
         """Record a task's result, waiting for the database as long as it takes."""
-        pause = 1.0
-        while True:
-            try:
-                return record(*args)
-            except DATABASE_DOWN_ERRORS as error:
-                logger.warning(
-                    "The result of a task waits for the database (%s); again in %.0f s",
-                    str(error).strip(),
-                    pause,
-                )
-                _close_quietly()
-                time.sleep(pause)
-                pause = min(pause * 2, MAX_PAUSE)
+        return _until_the_database_answers(
+            lambda: record(*args),
+            "The result of a task waits for the database (%s); again in %.0f s",
+        )
