@@ -37,6 +37,15 @@ CODE_LENGTH = 10
 PHOTO_WIDTHS = (480, 1280)
 DUPLICATE_WINDOW = timedelta(days=1)
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The statuses each handler's action starts from, by the action's name in the handlers' URLs
+# (``/aspirasi/kelola/<pk>/<action>/``), in the order the handler's page offers them.
+_ACTION_FROM = {
+    "verifikasi": (Status.RECEIVED,),
+    "teruskan": (Status.RECEIVED, Status.VERIFIED, Status.FORWARDED),
+    "tanggapi": (*Submission.OPEN_STATUSES, Status.ANSWERED),
+    "selesai": (Status.ANSWERED,),
+    "tolak": tuple(Submission.OPEN_STATUSES),
+}
 
 
 def _require(allowed: bool) -> None:
@@ -194,7 +203,7 @@ def _move(submission: Submission, to_status: str, allowed_from, actor: User) -> 
 @transaction.atomic
 def submission_verify(*, submission: Submission, actor: User, note: str = "") -> Submission:
     """A handler confirms a received submission is genuine and in their remit."""
-    from_status = _move(submission, Status.VERIFIED, [Status.RECEIVED], actor)
+    from_status = _move(submission, Status.VERIFIED, _ACTION_FROM["verifikasi"], actor)
     submission.save(update_fields=["status", "updated_at"])
     _log(submission, from_status, actor, text_clean(note))
     return submission
@@ -218,9 +227,7 @@ def submission_forward(
             {"forwarded_to": _("Choose or name the office it is forwarded to.")},
             code="opd_required",
         )
-    from_status = _move(
-        submission, Status.FORWARDED, [Status.RECEIVED, Status.VERIFIED, Status.FORWARDED], actor
-    )
+    from_status = _move(submission, Status.FORWARDED, _ACTION_FROM["teruskan"], actor)
     submission.forwarded_to = forwarded_to[:200]
     submission.forwarded_opd = opd
     submission.full_clean()
@@ -297,9 +304,7 @@ def submission_answer(
             )
     if not answer and fact_check is None:
         raise ValidationError({"answer": _("Write the answer.")}, code="answer_required")
-    from_status = _move(
-        submission, Status.ANSWERED, [*Submission.OPEN_STATUSES, Status.ANSWERED], actor
-    )
+    from_status = _move(submission, Status.ANSWERED, _ACTION_FROM["tanggapi"], actor)
     return _answer_save(
         submission,
         from_status=from_status,
@@ -323,8 +328,7 @@ def submission_answer_by_opd(*, submission: Submission, opd: Opd, answer: str) -
         .values_list("status", "first_answered_at", "forwarded_opd_id")
         .get(pk=submission.pk)
     )
-    allowed = [*Submission.OPEN_STATUSES, Status.ANSWERED]
-    if forwarded_opd_id != opd.pk or submission.status not in allowed:
+    if forwarded_opd_id != opd.pk or submission.status not in _ACTION_FROM["tanggapi"]:
         raise ValidationError(
             _("This submission no longer waits for your office's answer."), code="not_forwarded"
         )
@@ -379,7 +383,7 @@ def _answer_save(
 @transaction.atomic
 def submission_close(*, submission: Submission, actor: User, note: str = "") -> Submission:
     """Mark an answered submission as done."""
-    from_status = _move(submission, Status.CLOSED, [Status.ANSWERED], actor)
+    from_status = _move(submission, Status.CLOSED, _ACTION_FROM["selesai"], actor)
     submission.save(update_fields=["status", "updated_at"])
     _log(submission, from_status, actor, text_clean(note))
     return submission
@@ -393,7 +397,7 @@ def submission_reject(*, submission: Submission, actor: User, reason: str) -> Su
         raise ValidationError(
             {"reason": _("Say why the submission is rejected.")}, code="reason_required"
         )
-    from_status = _move(submission, Status.REJECTED, Submission.OPEN_STATUSES, actor)
+    from_status = _move(submission, Status.REJECTED, _ACTION_FROM["tolak"], actor)
     submission.rejection_reason = reason[:1000]
     submission.full_clean()
     submission.save(update_fields=["status", "rejection_reason", "updated_at"])
@@ -401,6 +405,26 @@ def submission_reject(*, submission: Submission, actor: User, reason: str) -> Su
     pk = submission.pk
     transaction.on_commit(lambda: submission_notify_rejected.enqueue(submission_id=pk))
     return submission
+
+
+def submission_actions(*, submission: Submission) -> list[str]:
+    """The names of the handlers' actions the submission's status allows now."""
+    return [name for name, statuses in _ACTION_FROM.items() if submission.status in statuses]
+
+
+def submission_act(*, submission: Submission, actor: User, action: str, data: dict) -> Submission:
+    """Run the handler's action of this name (see ``submission_actions``) with the cleaned data
+    of its form."""
+    service, fields = {
+        "verifikasi": (submission_verify, ["note"]),
+        "teruskan": (submission_forward, ["opd", "forwarded_to", "note"]),
+        "tanggapi": (submission_answer, ["answer", "fact_check", "keep_private"]),
+        "selesai": (submission_close, ["note"]),
+        "tolak": (submission_reject, ["reason"]),
+    }[action]
+    return service(
+        submission=submission, actor=actor, **{name: data[name] for name in fields if name in data}
+    )
 
 
 ERASE_BATCH = 500

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import WhatsAppNumberField
 from core.forms import IMAGE_TYPES
 from groups.models import CONTACT_FIELDS, FocusArea, Kim, Membership
-from groups.services import STATUS_TRANSITIONS
+from groups.services import kim_status_moves
 from regions.selectors import (
     region_area_parts,
     region_depth,
@@ -102,5 +102,5 @@ class KimStatusForm(forms.Form):
 
     def __init__(self, *args, kim: Kim, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = STATUS_TRANSITIONS[Kim.Status(kim.status)]
+        allowed = kim_status_moves(kim=kim)
         self.fields["to_status"].choices = [c for c in Kim.Status.choices if c[0] in allowed]

@@ -19,8 +19,9 @@ from groups.tasks import (
     officer_term_remind,
 )
 
-# Which status may follow which. Dissolving is always possible; a dissolved KIM stays so.
-STATUS_TRANSITIONS = {
+# Which status may follow which (ask kim_status_moves). Dissolving is always possible; a
+# dissolved KIM stays so.
+_STATUS_MOVES = {
     Kim.Status.PROPOSED: {Kim.Status.FORMED, Kim.Status.ACTIVE, Kim.Status.DISSOLVED},
     Kim.Status.FORMED: {Kim.Status.ACTIVE, Kim.Status.INACTIVE, Kim.Status.DISSOLVED},
     Kim.Status.ACTIVE: {Kim.Status.INACTIVE, Kim.Status.DISSOLVED},
@@ -56,6 +57,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def kim_status_moves(*, kim: Kim) -> set[str]:
+    """The statuses the KIM may move to from the one it has."""
+    return _STATUS_MOVES[kim.status]
+
+
 @transaction.atomic
 def kim_status_change(*, kim: Kim, to_status: str, reason: str, actor: User) -> Kim:
     """Move a KIM to another status with a reason, recording who did it and when."""
@@ -65,7 +71,7 @@ def kim_status_change(*, kim: Kim, to_status: str, reason: str, actor: User) -> 
         raise ValidationError(
             {"reason": _("Give a reason for the change.")}, code="reason_required"
         )
-    if to_status not in STATUS_TRANSITIONS[kim.status]:
+    if to_status not in kim_status_moves(kim=kim):
         raise ValidationError(
             _("A KIM cannot go from “%(from)s” to “%(to)s”.")
             % {"from": kim.get_status_display(), "to": Kim.Status(to_status).label},

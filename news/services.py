@@ -244,6 +244,19 @@ def post_submit(*, post: Post, actor: User) -> Post:
     return post
 
 
+def post_moderation_actions(*, post: Post) -> set[str]:
+    """The staff's actions that make sense for the post as it is now, by their names in the
+    review's URLs (``/berita/<slug>/tinjau/<action>/``); a public post keeps its date."""
+    actions = set()
+    if post.status != Post.Status.DRAFT and not post.is_public:
+        actions |= {"terbitkan", "jadwalkan"}
+    if post.status in (Post.Status.SUBMITTED, Post.Status.PUBLISHED):
+        actions.add("kembalikan")
+    if post.status == Post.Status.PUBLISHED:
+        actions |= {"tarik", "lepas-unggulan" if post.is_featured else "unggulkan"}
+    return actions
+
+
 @transaction.atomic
 def post_publish(*, post: Post, actor: User, at: datetime | None = None, note: str = "") -> Post:
     """Staff publish a post now, or at ``at`` (a scheduled post); the author is emailed."""

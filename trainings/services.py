@@ -53,8 +53,8 @@ def _notify(registration: Registration, kind: str) -> None:
 
 # --- Trainings: create, edit, publish, close, cancel --------------------------------------
 
-# What a training's status may become, and by which staff button.
-STATUS_MOVES = {
+# What a training's status may become (each move is a staff button); ask training_status_moves.
+_STATUS_MOVES = {
     Training.Status.DRAFT: (Training.Status.PUBLISHED, Training.Status.CANCELLED),
     Training.Status.PUBLISHED: (Training.Status.CLOSED, Training.Status.CANCELLED),
     Training.Status.CLOSED: (Training.Status.PUBLISHED, Training.Status.CANCELLED),
@@ -116,6 +116,11 @@ def training_save(
     return training, promoted
 
 
+def training_status_moves(*, training: Training) -> tuple[str, ...]:
+    """The statuses the training may move to from the one it has, in the buttons' order."""
+    return _STATUS_MOVES[training.status]
+
+
 @transaction.atomic
 def training_status_change(*, training: Training, actor: User, to_status: str) -> int:
     """Publish (shown at /pelatihan/, registration opens), close registration (no new
@@ -123,7 +128,7 @@ def training_status_change(*, training: Training, actor: User, to_status: str) -
     emailed). Returns how many people were emailed."""
     _require(permissions.can_manage_trainings(actor))
     training = _lock(training)
-    if to_status not in STATUS_MOVES[training.status]:
+    if to_status not in training_status_moves(training=training):
         raise ValidationError(
             _("A training that is “%(status)s” cannot become “%(to)s”.")
             % {

@@ -19,19 +19,11 @@ from aspirations.selectors import (
     submission_list_for_handler,
     submission_statistics,
 )
-from aspirations.services import (
-    submission_answer,
-    submission_close,
-    submission_forward,
-    submission_reject,
-    submission_verify,
-)
+from aspirations.services import submission_act, submission_actions
 from core.forms import form_service_error_add
 from groups import permissions
 from regions.models import District
 from regions.selectors import region_area_parts
-
-Status = Submission.Status
 
 
 class QueueView(permissions.RoleRequiredMixin, ListView):
@@ -67,18 +59,18 @@ class QueueView(permissions.RoleRequiredMixin, ListView):
         )
 
 
-# Which forms the detail page offers in each status, by action name.
-ACTIONS = {
-    "verifikasi": (NoteForm, [Status.RECEIVED]),
-    "teruskan": (ForwardForm, [Status.RECEIVED, Status.VERIFIED, Status.FORWARDED]),
-    "tanggapi": (AnswerForm, [*Submission.OPEN_STATUSES, Status.ANSWERED]),
-    "selesai": (NoteForm, [Status.ANSWERED]),
-    "tolak": (RejectForm, list(Submission.OPEN_STATUSES)),
+# The form of each action, by its name (the status it needs is the service's rule).
+ACTION_FORMS = {
+    "verifikasi": NoteForm,
+    "teruskan": ForwardForm,
+    "tanggapi": AnswerForm,
+    "selesai": NoteForm,
+    "tolak": RejectForm,
 }
 
 
 def _form(action: str, submission: Submission, data=None):
-    form_class, _statuses = ACTIONS[action]
+    form_class = ACTION_FORMS[action]
     kwargs = {"prefix": action}
     if form_class is AnswerForm:
         kwargs["submission"] = submission
@@ -106,8 +98,7 @@ class HandleDetailView(LoginRequiredMixin, TemplateView):
     def render_page(self, submission, bound_form=None, bound_action=None, status=200):
         forms = {
             action: bound_form if action == bound_action else _form(action, submission)
-            for action, (_form_class, statuses) in ACTIONS.items()
-            if submission.status in statuses
+            for action in submission_actions(submission=submission)
         }
         changes = SubmissionChange.objects.filter(submission=submission).select_related(
             "changed_by"
@@ -132,36 +123,15 @@ class HandleActionView(HandleDetailView):
 
     def post(self, request, *args, pk, action, **kwargs):
         submission = _get_submission(request, pk)
-        if action not in ACTIONS:
+        if action not in ACTION_FORMS:
             raise Http404
         form = _form(action, submission, request.POST)
         if not form.is_valid():
             return self.render_page(submission, form, action, status=400)
-        data = form.cleaned_data
-        actor = request.user
         try:
-            if action == "verifikasi":
-                submission_verify(submission=submission, actor=actor, note=data["note"])
-            elif action == "teruskan":
-                submission_forward(
-                    submission=submission,
-                    actor=actor,
-                    opd=data.get("opd"),
-                    forwarded_to=data["forwarded_to"],
-                    note=data["note"],
-                )
-            elif action == "tanggapi":
-                submission_answer(
-                    submission=submission,
-                    actor=actor,
-                    answer=data["answer"],
-                    fact_check=data.get("fact_check"),
-                    keep_private=data.get("keep_private", False),
-                )
-            elif action == "selesai":
-                submission_close(submission=submission, actor=actor, note=data["note"])
-            else:
-                submission_reject(submission=submission, actor=actor, reason=data["reason"])
+            submission_act(
+                submission=submission, actor=request.user, action=action, data=form.cleaned_data
+            )
         except ValidationError as err:
             submission.refresh_from_db()
             form_service_error_add(form, err)

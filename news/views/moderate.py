@@ -26,7 +26,13 @@ from django.views.generic import ListView, TemplateView
 from groups import permissions
 from groups.models import Kim
 from news.models import Post, PostPhoto, PostStatusChange
-from news.services import post_feature, post_publish, post_return, post_unpublish
+from news.services import (
+    post_feature,
+    post_moderation_actions,
+    post_publish,
+    post_return,
+    post_unpublish,
+)
 from regions.models import District
 
 Status = Post.Status
@@ -233,18 +239,6 @@ ACTIONS = {
 }
 
 
-def available_actions(post: Post) -> set[str]:
-    """The actions that make sense for the post as it is now (a public post keeps its date)."""
-    actions = set()
-    if post.status != Status.DRAFT and not post.is_public:
-        actions |= {"terbitkan", "jadwalkan"}
-    if post.status in (Status.SUBMITTED, Status.PUBLISHED):
-        actions.add("kembalikan")
-    if post.status == Status.PUBLISHED:
-        actions |= {"tarik", "lepas-unggulan" if post.is_featured else "unggulkan"}
-    return actions
-
-
 class PostModerationMixin(LoginRequiredMixin):
     """Load the post of the URL for staff; others get a 404, or a 403 if they may see it."""
 
@@ -274,7 +268,7 @@ class PostModerationMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def review_context(self, bound: tuple[str, forms.Form] | None = None) -> dict:
-        actions = available_actions(self.object)
+        actions = post_moderation_actions(post=self.object)
         forms_by_action = {name: action.form_class() for name, action in ACTIONS.items()}
         if bound:
             forms_by_action[bound[0]] = bound[1]
@@ -311,7 +305,7 @@ class PostModerateView(PostModerationMixin, TemplateView):
             raise Http404
         chosen = ACTIONS[action]
         form = chosen.form_class(request.POST)
-        if action not in available_actions(self.object):
+        if action not in post_moderation_actions(post=self.object):
             form.add_error(None, _("This is not possible for the post as it is now."))
         elif form.is_valid():
             try:

@@ -41,7 +41,6 @@ from trainings.selectors import (
     training_get_for_staff,
 )
 from trainings.services import (
-    STATUS_MOVES,
     attendance_check_in,
     attendance_undo,
     attendance_walk_in,
@@ -54,6 +53,7 @@ from trainings.services import (
     training_finish,
     training_save,
     training_status_change,
+    training_status_moves,
 )
 from trainings.views.member import registration_for
 
@@ -122,7 +122,7 @@ def status_moves_for(training: Training, *, people: int) -> list[tuple[str, str,
             True,
         ),
     }
-    return [(to, *buttons[to]) for to in STATUS_MOVES[training.status]]
+    return [(to, *buttons[to]) for to in training_status_moves(training=training)]
 
 
 class TrainingManageView(StaffMixin, TemplateView):
