@@ -16,9 +16,13 @@ class GroupsConfig(AppConfig):
         from core.audit import audit_register
         from core.private_files import FileKind, file_kind_register
         from groups import permissions
+        from groups.importers import KIM_IMPORTER
         from groups.models import Kim, Membership
+        from imports.models import ImportJob
+        from imports.registry import importer_register
 
         audit_register(Kim)
+        importer_register(ImportJob.Kind.KIM, KIM_IMPORTER)
         audit_register(Membership, exclude_fields=("person_phone", "term_end_reminded"))
         file_kind_register(
             "kim-dokumen",

@@ -158,16 +158,6 @@ def can_manage_trainings(user) -> bool:
     return is_dinkominfo_staff(user)
 
 
-def can_import(user, kind: str) -> bool:
-    """Start a spreadsheet import and see its jobs: the KIM registry ("kim") or a training's
-    participants ("peserta"). Staff only, whoever started the job."""
-    if kind == "kim":
-        return can_edit_kim_registry(user)
-    if kind == "peserta":
-        return can_manage_trainings(user)
-    return False
-
-
 def can_register_for_training(user) -> bool:
     """Any logged-in resident registers themself (whether the training admits their category
     and has room is the training's rule, answered by ``trainings.services``)."""

@@ -1,25 +1,24 @@
 """Spreadsheet imports as background jobs: create, run (on the worker), confirm, cancel.
 
-A KIM sheet is checked first (a dry run that saves nothing) and imported only once staff
-confirm what the check found, as the admin's import did in the request. Participants of a
-training are checked and imported in one run. Either way one bad row means nothing is saved,
-and the job names every bad row.
+What a job's file holds and who may import it is up to the app that registered its kind
+(``imports.registry``). A kind checked first (the KIM registry) runs as a dry run that saves
+nothing and is imported only once staff confirm what the check found; others (a training's
+participants) are checked and imported in one run. Either way one bad row means nothing is
+saved, and the job names every bad row.
 """
 
 import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
-from groups import permissions
 from imports.models import ImportJob
+from imports.registry import IMPORTERS, importer_allows
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ CHECK_KEPT_FOR = timedelta(days=2)
 
 def can_view_import_job(user, job: ImportJob) -> bool:
     """Whoever may start an import of that kind sees its jobs (all staff, not only the author)."""
-    return permissions.can_import(user, job.kind)
+    return importer_allows(user, job.kind)
 
 
 def _require(allowed: bool) -> None:
@@ -60,7 +59,7 @@ def import_job_create(
 ) -> ImportJob:
     """Keep the uploaded file in a new job and queue its first run: the check of a KIM sheet,
     the import itself for participants."""
-    _require(permissions.can_import(actor, kind))
+    _require(importer_allows(actor, kind))
     if len(data) > MAX_FILE_SIZE:
         raise ValidationError(
             _("The file is larger than %(max)d MB.") % {"max": MAX_FILE_SIZE // (1024 * 1024)},
@@ -73,7 +72,7 @@ def import_job_create(
         file_name=file_name[:255],
         file_format=file_format,
         file_data=data,
-        dry_run=kind == ImportJob.Kind.KIM,
+        dry_run=IMPORTERS[kind].checked_first,
         language=get_language() or "",
     )
     job.full_clean(exclude=["file_data"])
@@ -135,6 +134,11 @@ class ProgressWriter:
     def batch(self) -> int:
         return max(100, self.job.rows_total // 50)
 
+    def start(self, rows_total: int) -> None:
+        """The file is read: keep how many rows it has, the whole the page counts towards."""
+        self.job.rows_total = rows_total
+        self.job.save(update_fields=["rows_total", "updated_at"])
+
     def __call__(self, done: int) -> None:
         if done - self.written >= self.batch or (done == self.job.rows_total and done):
             self.write(done)
@@ -156,10 +160,6 @@ class ProgressWriter:
             self._connection = None
 
 
-class ImportFileError(Exception):
-    """The file cannot be read at all; the message says why, in the user's words."""
-
-
 def import_job_run(*, job_id) -> ImportJob | None:
     """Run a queued job on the worker: check or import its file, counting rows as it goes,
     and keep the outcome. A job that is not queued (cancelled, or already run) is left alone;
@@ -175,7 +175,7 @@ def import_job_run(*, job_id) -> ImportJob | None:
     progress = ProgressWriter(job)
     try:
         with override(job.language or settings.LANGUAGE_CODE):
-            ok, result = RUNNERS[job.kind](job, progress)
+            ok, result = IMPORTERS[job.kind].run(job, progress)
     except Exception:
         logger.exception("Import job %s stopped with an error", job.pk)
         with override(job.language or settings.LANGUAGE_CODE):
@@ -209,167 +209,3 @@ def _finish(job: ImportJob, *, ok: bool, result: dict) -> ImportJob:
         ]
     )
     return job
-
-
-def _start_counting(job: ImportJob, rows_total: int) -> None:
-    job.rows_total = rows_total
-    job.save(update_fields=["rows_total", "updated_at"])
-
-
-# --- KIM registry ----------------------------------------------------------------------------
-
-
-def _kim_dataset(job: ImportJob):
-    from import_export.formats import base_formats
-
-    formats = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
-    file_format = formats[job.file_format]()
-    data = bytes(job.file_data)
-    try:
-        if not file_format.is_binary():
-            data = data.decode("utf-8-sig")
-        dataset = file_format.create_dataset(data)
-    except Exception as err:
-        raise ImportFileError(
-            _(
-                "The file could not be read as %(format)s. Choose the format the file was "
-                "saved in (CSV or XLSX)."
-            )
-            % {"format": job.file_format.upper()}
-        ) from err
-    if not dataset:
-        raise ImportFileError(
-            _(
-                "No valid data to import. Ensure your file has the correct headers or data for "
-                "import."
-            )
-        )
-    return dataset
-
-
-def _kim_errors(result) -> list[dict]:
-    """Bad rows as the admin's preview named them: the row number under the headers, and each
-    message with the column it is about."""
-    bad = []
-    for error in result.base_errors:
-        bad.append({"row": None, "messages": [_error_text(error.error)]})
-    for number, errors in result.row_errors():
-        bad.append({"row": number, "messages": [_error_text(error.error) for error in errors]})
-    for row in result.invalid_rows:
-        messages = []
-        for column, column_errors in row.error_dict.items():
-            for message in column_errors:
-                messages.append(message if column == "__all__" else f"{column}: {message}")
-        bad.append({"row": row.number, "messages": messages})
-    bad.sort(key=lambda entry: entry["row"] or 0)
-    return bad
-
-
-def _error_text(error) -> str:
-    if isinstance(error, PermissionDenied):
-        return _("You may not import KIMs.")
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or error.__class__.__name__
-
-
-def _kim_preview(result, diff_headers) -> list[dict]:
-    """What a confirmed import would do to each row that is not skipped: new, or which columns
-    it changes."""
-    preview = []
-    for number, row in enumerate(result.rows, start=1):
-        if row.import_type not in ("new", "update"):
-            continue
-        changed = [
-            header
-            for header, cell in zip(diff_headers, row.diff or [], strict=False)
-            if "<ins" in str(cell) or "<del" in str(cell)
-        ]
-        preview.append(
-            {
-                "row": number,
-                "type": row.import_type,
-                "name": row.object_repr or "",
-                "columns": changed if row.import_type == "update" else [],
-            }
-        )
-        if len(preview) >= MAX_LISTED_ROWS:
-            break
-    return preview
-
-
-def _run_kim_sheet(job: ImportJob, progress: ProgressWriter) -> tuple[bool, dict]:
-    from groups.models import Kim
-    from groups.resources import KimResource
-
-    try:
-        dataset = _kim_dataset(job)
-    except ImportFileError as err:
-        return False, {"errors": [{"row": None, "messages": [str(err)]}]}
-    _start_counting(job, len(dataset))
-    resource = KimResource()
-    result = resource.import_data(
-        dataset,
-        dry_run=job.dry_run,
-        user=job.created_by,
-        file_name=job.file_name,
-        progress=progress,
-        retain_instance_in_row_result=not job.dry_run,
-    )
-    totals = {key: result.totals[key] for key in ("new", "update", "skip")}
-    totals["invalid"] = len(result.invalid_rows)
-    if result.has_errors() or result.has_validation_errors():
-        errors = _kim_errors(result)
-        return False, {
-            "totals": totals,
-            "bad_rows": len(errors),
-            "errors": errors[:MAX_LISTED_ROWS],
-        }
-    if job.dry_run:
-        return True, {"totals": totals, "preview": _kim_preview(result, result.diff_headers)}
-    _kim_log_entries(job, result, Kim)
-    return True, {"totals": totals}
-
-
-def _kim_log_entries(job: ImportJob, result, model) -> None:
-    """The admin's history of each KIM says it came from an import, as before."""
-    flags = {"new": ADDITION, "update": CHANGE}
-    for import_type, flag in flags.items():
-        instances = [row.instance for row in result.rows if row.import_type == import_type]
-        if instances and job.created_by_id:
-            LogEntry.objects.log_actions(
-                job.created_by_id,
-                instances,
-                flag,
-                change_message=_("%s through import_export") % import_type,
-                single_object=len(instances) == 1,
-            )
-
-
-# --- Training participants -------------------------------------------------------------------
-
-
-def _run_participants(job: ImportJob, progress: ProgressWriter) -> tuple[bool, dict]:
-    from trainings.forms import participant_rows_from_file
-    from trainings.models import Registration
-    from trainings.services import participants_import
-
-    try:
-        rows = participant_rows_from_file(ContentFile(bytes(job.file_data), name=job.file_name))
-    except ValidationError as err:
-        return False, {"errors": [{"row": None, "messages": err.messages}]}
-    _start_counting(job, len(rows))
-    try:
-        added = participants_import(
-            training=job.training, actor=job.created_by, rows=rows, progress=progress
-        )
-    except ValidationError as err:
-        return False, {"errors": [{"row": None, "messages": err.messages}]}
-    waiting = sum(1 for r in added if r.status == Registration.Status.WAITLISTED)
-    return True, {"imported": len(added), "waiting": waiting}
-
-
-RUNNERS = {
-    ImportJob.Kind.KIM: _run_kim_sheet,
-    ImportJob.Kind.PARTICIPANTS: _run_participants,
-}

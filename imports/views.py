@@ -7,12 +7,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from imports.models import ImportJob
+from imports.registry import IMPORTERS
 from imports.services import can_view_import_job, import_job_cancel, import_job_confirm
 
 
@@ -51,12 +51,8 @@ class ImportJobDetailView(ImportJobAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         job = self.job
         result = job.result or {}
-        if job.kind == ImportJob.Kind.KIM:
-            back_url, back_label = reverse("admin:groups_kim_changelist"), _("KIM registry")
-            again_url = reverse("admin:groups_kim_import")
-        else:
-            back_url, back_label = job.training.get_manage_url(), job.training.title
-            again_url = reverse("trainings:participant-import", args=[job.training.slug])
+        importer = IMPORTERS[job.kind]
+        back_url, back_label, again_url = importer.links(job)
         return super().get_context_data(
             job=job,
             back_url=back_url,
@@ -65,27 +61,13 @@ class ImportJobDetailView(ImportJobAccessMixin, TemplateView):
             phase=phase_text(job),
             rows_text=rows_text(job),
             rows_template=_("%(done)s of %(total)s rows"),
-            summary=self.summary(job, result),
+            summary=importer.summary(result) if job.status == ImportJob.Status.DONE else "",
             errors=result.get("errors", []),
             bad_rows=result.get("bad_rows", len(result.get("errors", []))),
             preview=result.get("preview", []),
             totals=result.get("totals", {}),
             **kwargs,
         )
-
-    @staticmethod
-    def summary(job: ImportJob, result: dict) -> str:
-        if job.status != ImportJob.Status.DONE:
-            return ""
-        if job.kind == ImportJob.Kind.KIM:
-            totals = result.get("totals", {})
-            return _("Import finished: {} new, {} updated, {} deleted and {} skipped {}.").format(
-                totals.get("new", 0), totals.get("update", 0), 0, totals.get("skip", 0), "KIM"
-            )
-        return _("%(count)d participants imported (%(waiting)d on the waiting list).") % {
-            "count": result.get("imported", 0),
-            "waiting": result.get("waiting", 0),
-        }
 
 
 class ImportJobStatusView(ImportJobAccessMixin, View):

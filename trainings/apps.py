@@ -11,10 +11,14 @@ class TrainingsConfig(AppConfig):
         from core.audit import audit_register
         from core.private_files import FileKind, file_kind_register
         from groups import permissions
+        from imports.models import ImportJob
+        from imports.registry import importer_register
         from trainings import receivers  # noqa: F401
+        from trainings.importers import PARTICIPANT_IMPORTER
         from trainings.models import Material, Session, Training
 
         audit_register(Training)
+        importer_register(ImportJob.Kind.PARTICIPANTS, PARTICIPANT_IMPORTER)
         audit_register(Session)
         audit_register(Material)
         file_kind_register(
