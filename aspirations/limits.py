@@ -91,3 +91,30 @@ def _give_back(keys: list[str]) -> None:
             cache.decr(key)
         except ValueError:
             pass  # the window has closed meanwhile: nothing left to undo
+
+
+def sender_keys(*, address: str, phone: str | None, email: str | None) -> dict[str, list[str]]:
+    """What one submission counts against, by scope: the address it came from, and the
+    sender's phone number and email (in lower case), those given."""
+    contacts = [value for value in (phone, (email or "").lower()) if value]
+    return {"address": [address], "contact": contacts}
+
+
+def limits_take(keys: dict[str, list[str]]) -> Limit | None:
+    """:func:`limit_take` for each scope of ``keys`` in turn; when one is used up, the scopes
+    already counted are given back and its limit returned."""
+    taken = []
+    for scope, values in keys.items():
+        limit = limit_take(scope, values)
+        if limit is not None:
+            for done in taken:
+                limit_give_back(done, keys[done])
+            return limit
+        taken.append(scope)
+    return None
+
+
+def limits_give_back(keys: dict[str, list[str]]) -> None:
+    """Undo :func:`limits_take` for work refused after all."""
+    for scope, values in keys.items():
+        limit_give_back(scope, values)

@@ -104,20 +104,12 @@ class SubmissionCreateView(View):
             # A second tap on "Send" while the first was still on its way on a slow line: the
             # first was saved, so show its code instead of refusing this one as a duplicate.
             return redirect("aspirations:sent")
-        address = limits.client_address(request)
-        contacts = [
-            value
-            for value in (
-                form.cleaned_data.get("submitter_phone"),
-                (form.cleaned_data.get("submitter_email") or "").lower(),
-            )
-            if value
-        ]
-        limit = limits.limit_take("address", [address])
-        if limit is None:
-            limit = limits.limit_take("contact", contacts)
-            if limit is not None:
-                limits.limit_give_back("address", [address])
+        keys = limits.sender_keys(
+            address=limits.client_address(request),
+            phone=form.cleaned_data.get("submitter_phone"),
+            email=form.cleaned_data.get("submitter_email"),
+        )
+        limit = limits.limits_take(keys)
         if limit is not None:
             form.add_error(
                 None,
@@ -138,8 +130,7 @@ class SubmissionCreateView(View):
                 language=request.LANGUAGE_CODE,
             )
         except ValidationError as err:
-            limits.limit_give_back("address", [address])
-            limits.limit_give_back("contact", contacts)
+            limits.limits_give_back(keys)
             form_service_error_add(form, err)
             form.note_photo_lost()
             return self.render_form(form)
