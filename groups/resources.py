@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from core.spreadsheets import cell_text
 from core.validators import normalize_whatsapp_number, validate_whatsapp_number
 from groups import permissions
 from groups.models import Kim, Membership
@@ -64,15 +65,6 @@ COLUMN_OF_FIELD = {
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-def _cell_text(value) -> str:
-    """A cell as one line of text; spreadsheets turn "123" into the number 123.0."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
 def active_chair(kim: Kim) -> Membership | None:
     """The KIM's active chair, from the ``active_chairs`` prefetch of an export if present."""
     if kim.pk is None:
@@ -86,7 +78,7 @@ def active_chair(kim: Kim) -> Membership | None:
 
 class TextWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
-        return _cell_text(value)
+        return cell_text(value)
 
 
 class ChoiceWidget(widgets.Widget):
@@ -97,13 +89,13 @@ class ChoiceWidget(widgets.Widget):
         self.choices = choices
 
     def clean(self, value, row=None, **kwargs):
-        text = _cell_text(value).lower().replace(" ", "_")
+        text = cell_text(value).lower().replace(" ", "_")
         if not text:
             return None
         if text not in self.choices.values:
             raise ValueError(
                 _("Unknown value “%(value)s”; use one of: %(choices)s.")
-                % {"value": _cell_text(value), "choices": ", ".join(self.choices.values)}
+                % {"value": cell_text(value), "choices": ", ".join(self.choices.values)}
             )
         return text
 
@@ -116,7 +108,7 @@ class SheetDateWidget(widgets.Widget):
             return value.date()
         if isinstance(value, date):
             return value
-        text = _cell_text(value)
+        text = cell_text(value)
         if not text:
             return None
         for date_format in DATE_FORMATS:
@@ -215,14 +207,14 @@ class KimResource(resources.ModelResource):
         if user is None or not permissions.can_edit_kim_registry(user):
             raise PermissionDenied
         # "Nama KIM" and "nama_kim" are the same column.
-        dataset.headers = [_cell_text(h).lower().replace(" ", "_") for h in dataset.headers]
+        dataset.headers = [cell_text(h).lower().replace(" ", "_") for h in dataset.headers]
         self._preload(dataset)
 
     def _preload(self, dataset) -> None:
         """Read the regions the file names by code, and the KIMs already in its places, in a
         few queries for the whole file (a province's sheet has thousands of rows)."""
         rows = [dict(zip(dataset.headers, values, strict=False)) for values in dataset]
-        codes = {_cell_text(row.get("kode_wilayah")) for row in rows} - {""}
+        codes = {cell_text(row.get("kode_wilayah")) for row in rows} - {""}
         self._regions_by_code = {}
         for model, parts in ((Village, 4), (District, 3)):
             wanted = [code for code in codes if len(code.split(".")) == parts]
@@ -261,7 +253,7 @@ class KimResource(resources.ModelResource):
         self._kims_by_key.setdefault(key, []).append(kim)
 
     def get_instance(self, instance_loader, row):
-        name = _cell_text(row.get("nama_kim"))
+        name = cell_text(row.get("nama_kim"))
         try:
             _level, village, district = self._place(row)
         except ValidationError:
@@ -347,7 +339,7 @@ class KimResource(resources.ModelResource):
     def _place(self, row) -> tuple[str, Village | None, District]:
         """The row's (level, village, district), looked up once per distinct place in a file."""
         key = tuple(
-            _cell_text(row.get(column))
+            cell_text(row.get(column))
             for column in ("tingkat", "kode_wilayah", "nama_desa", "nama_kecamatan")
         )
         if key not in self._places:
@@ -486,8 +478,8 @@ class KimResource(resources.ModelResource):
     # --- the chair -----------------------------------------------------------------------
 
     def _chair_cells(self, row) -> tuple[str, str]:
-        name = _cell_text(row.get("nama_ketua"))
-        phone = _cell_text(row.get("hp_ketua")).replace(" ", "")
+        name = cell_text(row.get("nama_ketua"))
+        phone = cell_text(row.get("hp_ketua")).replace(" ", "")
         if phone.startswith("8"):  # a number cell lost the leading zero of 08...
             phone = "0" + phone
         if phone:

@@ -10,9 +10,9 @@ from groups import permissions
 from imports.models import ImportJob
 from imports.registry import Importer
 from imports.services import ProgressWriter
-from trainings.forms import participant_rows_from_file
 from trainings.models import Registration
 from trainings.services import participants_import
+from trainings.spreadsheets import participant_rows_from_file
 
 
 def _run_participants(job: ImportJob, progress: ProgressWriter) -> tuple[bool, dict]:

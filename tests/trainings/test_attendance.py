@@ -13,7 +13,6 @@ from openpyxl import Workbook
 
 from tests.factories import DistrictFactory, KimFactory, UserFactory
 from tests.trainings.factories import RegistrationFactory, TrainingFactory
-from trainings.forms import participant_rows_from_file
 from trainings.models import Attendance, Registration, Training
 from trainings.services import (
     attendance_check_in,
@@ -22,6 +21,7 @@ from trainings.services import (
     reminders_send,
     training_finish,
 )
+from trainings.spreadsheets import participant_rows_from_file
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,6 @@ from imports.models import ImportJob
 from imports.services import import_job_create
 from trainings.documents import date_range_text
 from trainings.forms import (
-    IMPORT_COLUMNS,
     MaterialForm,
     ParticipantForm,
     ParticipantImportForm,
@@ -55,6 +54,7 @@ from trainings.services import (
     training_status_change,
     training_status_moves,
 )
+from trainings.spreadsheets import IMPORT_COLUMNS
 from trainings.views.member import registration_for
 
 
