@@ -237,19 +237,14 @@ def can_view_kim_documents(user, kim) -> bool:
 def can_download_material(user, material) -> bool:
     """A public material of a training on the public pages: anyone; a participants-only one:
     its confirmed participants (not the waiting list) and staff; a draft's: staff."""
-    from trainings.models import Registration, Training
-
     training = material.training
     if can_manage_trainings(user):
         return True
-    if training.status == Training.Status.DRAFT:
+    if training.is_draft:
         return False
     if material.is_public:
         return True
-    return (
-        is_resident(user)
-        and Registration.objects.confirmed().filter(training=training, user=user).exists()
-    )
+    return is_resident(user) and training.registrations.confirmed().filter(user=user).exists()
 
 
 # --- Personal data (UU PDP) -----------------------------------------------------------------

@@ -199,6 +199,11 @@ class Training(TimeStampedModel):
         return self.organiser or settings.PORTAL_OFFICE_NAME
 
     @property
+    def is_draft(self) -> bool:
+        """Staff still prepare it: nothing of it is public yet."""
+        return self.status == self.Status.DRAFT
+
+    @property
     def is_past(self) -> bool:
         return self.end_date < timezone.localdate()
 
