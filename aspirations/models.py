@@ -283,10 +283,6 @@ class Submission(TimeStampedModel):
         return self.submitter_name
 
     @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
-
-    @property
     def is_shown_publicly(self) -> bool:
         """On the public pages (the same rule as ``SubmissionQuerySet.public``)."""
         return (

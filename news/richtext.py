@@ -56,8 +56,3 @@ def body_to_html(text: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="nofollow noopener ugc",
     )
-
-
-def html_to_text(html: str) -> str:
-    """Plain text of sanitised HTML, for search and for snippets."""
-    return nh3.clean(html, tags=set()).replace("&amp;", "&")

@@ -65,11 +65,3 @@ def registration_notify(*, registration_id: int, kind: str) -> bool:
         return False
     registration_email_queue(registration, kind)
     return True
-
-
-@task()
-def training_reminders_send() -> int:
-    """The day-before reminders (run daily, e.g. from cron or a scheduler; idempotent)."""
-    from trainings.services import reminders_send
-
-    return reminders_send()

@@ -1,4 +1,4 @@
-from news.richtext import body_to_html, html_to_text
+from news.richtext import body_to_html
 
 
 def test_bold_lists_and_links_render_as_people_type_them_on_a_phone():
@@ -19,7 +19,3 @@ def test_scripts_handlers_styles_and_javascript_links_never_survive():
     lowered = html.lower()
     for forbidden in ["<script", "onerror", "onclick", "style=", "javascript:", "<iframe", "<img"]:
         assert forbidden not in lowered
-
-
-def test_plain_text_of_html():
-    assert html_to_text("<p>Air &amp; <strong>listrik</strong></p>") == "Air & listrik"
