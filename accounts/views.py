@@ -12,39 +12,13 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
 from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.selectors import user_data_export
 from accounts.services import account_delete, user_update_profile
 
 logger = logging.getLogger(__name__)
-
-
-class DashboardView(LoginRequiredMixin, TemplateView):
-    """The member area: a person's own account, KIMs, posts, trainings and certificates."""
-
-    template_name = "accounts/dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        from groups.permissions import can_write_post, is_dinkominfo_staff
-        from groups.selectors import membership_list_for_user
-        from news.selectors import post_count_waiting_for_review
-        from trainings.selectors import registration_list_for_user
-
-        user = self.request.user
-        memberships = membership_list_for_user(user=user)
-        staff = is_dinkominfo_staff(user)
-        return super().get_context_data(
-            memberships=memberships,
-            registrations=registration_list_for_user(user=user),
-            is_dinkominfo_staff=staff,
-            pending_post_count=post_count_waiting_for_review() if staff else None,
-            # Members of an active KIM, and staff, write news.
-            can_write_news=can_write_post(user, None)
-            or any(can_write_post(user, membership.kim) for membership in memberships),
-            **kwargs,
-        )
 
 
 class ProfileUpdateView(LoginRequiredMixin, FormView):

@@ -6,6 +6,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import urls as accounts_urls
 from core import health, hemat, offline, outage, private_files, share_cards
 from kim_portal import views
 from kim_portal.sitemaps import SITEMAPS
@@ -52,7 +53,19 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("akun/", include("allauth.urls")),
-    path("dasbor/", include("accounts.urls")),
+    # The member area: its front page composes the apps, the rest is the accounts app's.
+    path(
+        "dasbor/",
+        include(
+            (
+                [
+                    path("", views.DashboardView.as_view(), name="dashboard"),
+                    *accounts_urls.urlpatterns,
+                ],
+                accounts_urls.app_name,
+            )
+        ),
+    ),
     path("wilayah/", include("regions.urls")),
     path("kim/", include("groups.urls")),
     path("berita/", include("news.urls")),

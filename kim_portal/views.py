@@ -1,6 +1,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -9,10 +10,12 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from core.sharing import short_link_target
-from news.selectors import post_list_home
+from groups.permissions import can_write_post, is_dinkominfo_staff
+from groups.selectors import membership_list_for_user
+from news.selectors import post_count_waiting_for_review, post_list_home
 from regions.selectors import region_area_parts, region_area_root
 from regions.views import region_child_kind
-from trainings.selectors import training_list_home
+from trainings.selectors import registration_list_for_user, training_list_home
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,27 @@ class HomeView(TemplateView):
             child_kind=region_child_kind(area),
             upcoming_trainings=training_list_home(),
             **post_list_home(),
+            **kwargs,
+        )
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """The member area: a person's own account, KIMs, posts, trainings and certificates."""
+
+    template_name = "dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        memberships = membership_list_for_user(user=user)
+        staff = is_dinkominfo_staff(user)
+        return super().get_context_data(
+            memberships=memberships,
+            registrations=registration_list_for_user(user=user),
+            is_dinkominfo_staff=staff,
+            pending_post_count=post_count_waiting_for_review() if staff else None,
+            # Members of an active KIM, and staff, write news.
+            can_write_news=can_write_post(user, None)
+            or any(can_write_post(user, membership.kim) for membership in memberships),
             **kwargs,
         )
 
