@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from aspirations.models import Category, Opd, RetentionSetting, Submission, SubmissionChange
 from aspirations.services import submission_contact_erase
-from core.admin import ReadOnlyModelAdmin, confirm_action
+from core.admin import ReadOnlyInline, ReadOnlyModelAdmin, confirm_action
 from groups import permissions
 
 
@@ -30,20 +30,10 @@ class CategoryAdmin(admin.ModelAdmin):
         return obj.submission_count
 
 
-class SubmissionChangeInline(admin.TabularInline):
+class SubmissionChangeInline(ReadOnlyInline):
     model = SubmissionChange
-    extra = 0
     fields = ["changed_at", "from_status", "to_status", "note", "changed_by"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Opd)

@@ -15,10 +15,11 @@ from core.mail import mail_retry
 from core.models import OutgoingMail
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """For records that must not be edited by hand, such as status histories."""
+class ReadOnlyPermissions:
+    """Nobody adds, changes or deletes these records by hand (status histories, logs); seeing
+    them follows the view permission. For a ModelAdmin as well as an inline."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -26,6 +27,16 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyModelAdmin(ReadOnlyPermissions, admin.ModelAdmin):
+    """For records that must not be edited by hand, such as status histories."""
+
+
+class ReadOnlyInline(ReadOnlyPermissions, admin.TabularInline):
+    """A table of related records shown under their parent, never edited there."""
+
+    extra = 0
 
 
 class MailStateFilter(admin.SimpleListFilter):

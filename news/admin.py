@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from groups.admin.filters import AreaDistrictFilter
 from news.cache import lists_changed
 from news.models import Category, Post, PostPhoto, PostStatusChange, Tag
@@ -68,19 +68,6 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):
         return obj.post_count
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PostPhotoInline(ReadOnlyInline):

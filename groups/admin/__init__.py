@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from core.admin import ReadOnlyModelAdmin
+from core.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from groups.admin.filters import (
     ActiveChairFilter,
     ActiveMemberCountFilter,
@@ -146,24 +146,14 @@ class MembershipInline(admin.TabularInline):
         return field
 
 
-class KimStatusChangeInline(admin.TabularInline):
+class KimStatusChangeInline(ReadOnlyInline):
     model = KimStatusChange
     fields = ["changed_at", "from_status", "to_status", "reason", "changed_by"]
     readonly_fields = fields
     verbose_name_plural = _("status history")
-    extra = 0
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Kim)
