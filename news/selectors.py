@@ -18,6 +18,7 @@ from django.db.models import F, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from psycopg2 import sql
 
 from core.cache import cache_computed
 from core.db import joins_in_written_order
@@ -168,7 +169,13 @@ def _related_cards(*, post: Post, limit: int) -> list[Post]:
 
 
 SEARCH_RANK_WINDOW = 500
-RANKED_ORDER = "ORDER BY rank DESC, published_at DESC, id DESC"
+# The statements over the window of ranked matches (see ``RankedSearch``), which stands in
+# them as ``window``: composed by psycopg2's ``sql`` module, values passed as parameters.
+_WINDOW_COUNT = sql.SQL("SELECT COUNT(*) FROM ({window}) AS window_")
+_WINDOW_PAGE = sql.SQL(
+    "SELECT id FROM ({window}) AS window_(id, published_at, rank)"
+    " ORDER BY rank DESC, published_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+)
 
 
 def search_query_for(text: str) -> SearchQuery | None:
@@ -204,35 +211,33 @@ class RankedSearch:
             .values_list("pk", "published_at", "rank")[:SEARCH_RANK_WINDOW]
         )
         try:
-            sql, params = window.query.sql_with_params()
+            window_sql, params = window.query.sql_with_params()
         except EmptyResultSet:
-            sql, params = None, ()
-        self._window, self._params = sql, tuple(params)
+            window_sql, params = None, ()
+        self._window, self._params = window_sql, tuple(params)
 
-    def _rows(self, before: str, after: str = "", params: tuple = ()) -> list[tuple]:
-        """Rows of ``before (window) after``, the window being the ranked matches."""
+    def _rows(self, statement: sql.Composable, params: tuple = (), **parts) -> list[tuple]:
+        """Rows of ``statement`` (one of the ``_WINDOW_*``) with the window of ranked matches
+        and ``parts`` in its places; the window's parameters come first, then ``params``."""
         if self._window is None:
             return []
+        query = statement.format(window=sql.SQL(self._window), **parts)
         with connections[router.db_for_read(Post)].cursor() as cursor:
-            cursor.execute(f"{before} ({self._window}) {after}", self._params + params)
+            cursor.execute(query, self._params + params)
             return cursor.fetchall()
 
     def count(self) -> int:
-        rows = self._rows("SELECT COUNT(*) FROM", "AS window_")
+        rows = self._rows(_WINDOW_COUNT)
         return rows[0][0] if rows else 0
 
     def __len__(self) -> int:
         return self.count()
 
     def page_ids(self, start: int, stop: int) -> list[int]:
-        return [
-            row[0]
-            for row in self._rows(
-                "SELECT id FROM",
-                f"AS window_(id, published_at, rank) {RANKED_ORDER} LIMIT %s OFFSET %s",
-                (stop - start, start),
-            )
-        ]
+        rows = self._rows(
+            _WINDOW_PAGE, (stop - start, start), limit=sql.Placeholder(), offset=sql.Placeholder()
+        )
+        return [row[0] for row in rows]
 
     def __getitem__(self, index: slice) -> list[Post]:
         """The posts of ``index`` (a slice, as a paginator asks) as cards, best first."""
@@ -249,9 +254,8 @@ class RankedSearch:
 
     def explain(self) -> str:
         """The plan of one page's query (for tests and for looking at it)."""
-        rows = self._rows(
-            "EXPLAIN SELECT id FROM", f"AS window_(id, published_at, rank) {RANKED_ORDER} LIMIT 20"
-        )
+        explain = sql.SQL("EXPLAIN " + _WINDOW_PAGE.string)
+        rows = self._rows(explain, limit=sql.Literal(20), offset=sql.Literal(0))
         return "\n".join(row[0] for row in rows)
 
 
