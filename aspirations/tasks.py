@@ -5,16 +5,20 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from core.mail import mail_queue, mail_render
+from core.mail import mail_template_queue
 
 
-def _render(name: str, context: dict) -> tuple[str, str]:
-    """An email to the sender, in the language they used on the portal (``context`` holds the
-    submission), or one to handlers in the portal's language."""
+def _email_queue(name: str, context: dict, *, to: str | list[str]) -> None:
+    """Queue an email: to the sender in the language they used on the portal (``context``
+    holds the submission), or to handlers in the portal's language, one message each."""
     submission = context.get("submission")
-    language = submission.language if name in SENDER_EMAILS else None
-    rendered = mail_render(template=f"aspirations/email/{name}", context=context, language=language)
-    return rendered.subject, rendered.body
+    mail_template_queue(
+        to=to,
+        template=f"aspirations/email/{name}",
+        context=context,
+        language=submission.language if name in SENDER_EMAILS else None,
+        separately=True,
+    )
 
 
 SENDER_EMAILS = {"code", "answer", "rejected"}
@@ -41,8 +45,7 @@ def submission_send_code(*, submission_id: int) -> bool:
     with translation.override(submission.language):
         whatsapp_url = tracking_whatsapp_url(submission, track_url=track_url)
     context = {"submission": submission, "track_url": track_url, "whatsapp_url": whatsapp_url}
-    subject, body = _render("code", context)
-    mail_queue(to=submission.submitter_email, subject=subject, body=body)
+    _email_queue("code", context, to=submission.submitter_email)
     return True
 
 
@@ -84,10 +87,7 @@ def submission_notify_handlers(*, submission_id: int) -> int:
     url = settings.PORTAL_BASE_URL + reverse(
         "aspirations:handle-detail", kwargs={"pk": submission.pk}
     )
-    subject, body = _render("new", {"submission": submission, "handle_url": url})
-    # One message per person: no one sees who else was written to.
-    for email in recipients:
-        mail_queue(to=email, subject=subject, body=body)
+    _email_queue("new", {"submission": submission, "handle_url": url}, to=recipients)
     return len(recipients)
 
 
@@ -106,8 +106,7 @@ def submission_notify_answer(*, submission_id: int) -> bool:
         context["fact_check_url"] = (
             settings.PORTAL_BASE_URL + submission.fact_check.get_absolute_url()
         )
-    subject, body = _render("answer", context)
-    mail_queue(to=submission.submitter_email, subject=subject, body=body)
+    _email_queue("answer", context, to=submission.submitter_email)
     return True
 
 
@@ -125,8 +124,7 @@ def submission_notify_rejected(*, submission_id: int) -> bool:
     ):
         return False
     context = {"submission": submission, "track_url": _track_url(submission)}
-    subject, body = _render("rejected", context)
-    mail_queue(to=submission.submitter_email, subject=subject, body=body)
+    _email_queue("rejected", context, to=submission.submitter_email)
     return True
 
 
@@ -148,8 +146,9 @@ def submission_send_to_opd(*, submission_id: int, opd_id: int) -> bool:
     path = reverse(
         "aspirations:opd-answer", kwargs={"token": opd_answer_token(submission=submission, opd=opd)}
     )
-    subject, body = _render(
-        "opd", {"submission": submission, "opd": opd, "answer_url": settings.PORTAL_BASE_URL + path}
+    _email_queue(
+        "opd",
+        {"submission": submission, "opd": opd, "answer_url": settings.PORTAL_BASE_URL + path},
+        to=opd.email,
     )
-    mail_queue(to=opd.email, subject=subject, body=body)
     return True

@@ -4,7 +4,8 @@ the admin ("Emails") when the last try failed. Nothing sends mail inside a reque
 
 - ``mail_render`` renders ``<template>_subject.txt`` and ``<template>_body.txt`` (and an
   optional ``<template>_body.html``) without HTML escaping, in the portal's language.
-- ``mail_queue`` / ``mail_queue_message`` store the message with a ``mail_send`` task.
+- ``mail_queue`` / ``mail_queue_message`` store the message with a ``mail_send`` task;
+  ``mail_template_queue`` renders a template and queues it, as the apps' emails do.
 - ``mail_send`` (the task) sends it; a failure raises, and ``_mail_retry_later`` puts the same
   task back in the queue after ``PORTAL_MAIL_RETRY_DELAYS``; after the last delay it stays
   FAILED, where ``mail_retry`` (the admin's action) can queue it again.
@@ -122,6 +123,30 @@ def mail_queue(
     return mail_send.enqueue(
         message=message, key=key, on_sent=on_sent, on_sent_kwargs=on_sent_kwargs or {}
     )
+
+
+def mail_template_queue(
+    *,
+    to: str | Iterable[str],
+    template: str,
+    context: dict,
+    language: str | None = None,
+    separately: bool = False,
+    **queue_kwargs,
+) -> None:
+    """Render ``template`` (see ``mail_render``) once and queue it to ``to``: one message, or
+    with ``separately`` one message for each address, so that no one sees who else was written
+    to. ``queue_kwargs`` go to ``mail_queue`` (e.g. ``key``, ``on_sent``, ``attachments``)."""
+    rendered = mail_render(template=template, context=context, language=language)
+    recipients = [to] if isinstance(to, str) or not separately else list(to)
+    for recipient in recipients:
+        mail_queue(
+            to=recipient,
+            subject=rendered.subject,
+            body=rendered.body,
+            html=rendered.html,
+            **queue_kwargs,
+        )
 
 
 def mail_queue_message(message: EmailMessage, **kwargs):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from core.mail import mail_keys_queued, mail_queue, mail_render, mail_sent_hook
+from core.mail import mail_keys_queued, mail_sent_hook, mail_template_queue
 from digests import messages
 from digests.models import Digest, DigestWeek, Subscription
 from digests.periods import Area, week_last_finished, week_title
@@ -78,12 +78,12 @@ def _confirmation_queue(subscription: Subscription, area: Area) -> None:
         url = messages.absolute(
             reverse("digests:confirm", kwargs={"token": subscription_confirm_token(subscription)})
         )
-        rendered = mail_render(
-            template="digests/email/confirm",
-            context={"area_name": area.name, "confirm_url": url, "days": CONFIRM_DAYS},
-            language=subscription.language,
-        )
-    mail_queue(to=subscription.email, subject=rendered.subject, body=rendered.body)
+    mail_template_queue(
+        to=subscription.email,
+        template="digests/email/confirm",
+        context={"area_name": area.name, "confirm_url": url, "days": CONFIRM_DAYS},
+        language=subscription.language,
+    )
 
 
 def subscription_from_confirm_token(token: str) -> Subscription | None:
@@ -226,15 +226,11 @@ def unsubscribe_url(subscription: Subscription) -> str:
 
 def _digest_email_queue(subscription, week, parts: dict, key: str) -> None:
     url = unsubscribe_url(subscription)
-    rendered = mail_render(
+    mail_template_queue(
+        to=subscription.email,
         template="digests/email/digest",
         context={**parts, "unsubscribe_url": url},
         language=subscription.language,
-    )
-    mail_queue(
-        to=subscription.email,
-        subject=rendered.subject,
-        body=rendered.body,
         headers={
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_tasks import task
 
-from core.mail import mail_queue, mail_render
+from core.mail import mail_template_queue
 
 
 def _managers_notify(membership_id: int, *, template: str, status: str) -> int:
@@ -25,8 +25,7 @@ def _managers_notify(membership_id: int, *, template: str, status: str) -> int:
         "manage_url": settings.PORTAL_BASE_URL
         + reverse("groups:kim-manage", kwargs={"slug": membership.kim.slug}),
     }
-    rendered = mail_render(template=template, context=context)
-    mail_queue(to=recipients, subject=rendered.subject, body=rendered.body)
+    mail_template_queue(to=recipients, template=template, context=context)
     return len(recipients)
 
 
@@ -56,11 +55,10 @@ def membership_decision_notify(*, membership_id: int) -> bool:
         "kim_url": settings.PORTAL_BASE_URL + membership.kim.get_absolute_url(),
         "dashboard_url": settings.PORTAL_BASE_URL + reverse("accounts:dashboard"),
     }
-    rendered = mail_render(template="groups/email/membership_decided", context=context)
-    mail_queue(
+    mail_template_queue(
         to=membership.user.email,
-        subject=rendered.subject,
-        body=rendered.body,
+        template="groups/email/membership_decided",
+        context=context,
         key=f"membership-decided-{membership.pk}-{membership.status}",
     )
     return True

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_tasks import task
 
-from core.mail import mail_queue, mail_render
+from core.mail import mail_template_queue
 
 
 @task()
@@ -19,6 +19,5 @@ def post_status_notify_author(*, post_id: int, status: str) -> bool:
         "edit_url": settings.PORTAL_BASE_URL
         + reverse("news:post-update", kwargs={"slug": post.slug}),
     }
-    rendered = mail_render(template="news/email/status", context=context)
-    mail_queue(to=post.author.email, subject=rendered.subject, body=rendered.body)
+    mail_template_queue(to=post.author.email, template="news/email/status", context=context)
     return True

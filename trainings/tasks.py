@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_tasks import task
 
-from core.mail import mail_queue, mail_render
+from core.mail import mail_template_queue
 
 # What each email says; the status a registration must still have for it to go out.
 KINDS = {
@@ -29,14 +29,13 @@ def registration_email_queue(registration, kind: str, **queue_kwargs):
         + reverse("trainings:ticket", kwargs={"code": registration.code}),
         "signup_url": settings.PORTAL_BASE_URL + reverse("account_signup"),
     }
-    rendered = mail_render(template="trainings/email/registration", context=context)
     attachments = []
     if registration.status == "terdaftar" and kind != "training_cancelled":
         attachments.append((f"{training.slug}.ics", training_ics(training), "text/calendar"))
-    return mail_queue(
+    mail_template_queue(
         to=registration.email,
-        subject=rendered.subject,
-        body=rendered.body,
+        template="trainings/email/registration",
+        context=context,
         attachments=attachments,
         **queue_kwargs,
     )
