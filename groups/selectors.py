@@ -21,6 +21,11 @@ def kim_status_counts(*, kims: QuerySet[Kim]) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
+def kim_list_for_village(*, village) -> list[Kim]:
+    """The public KIMs of one village, as cards (the village's page)."""
+    return list(Kim.objects.public().filter(village=village).for_list().order_by("name"))
+
+
 def kim_get_public(*, slug: str) -> Kim:
     """A public KIM of the area with everything its profile page shows; raises DoesNotExist."""
     return (

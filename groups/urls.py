@@ -1,7 +1,6 @@
 from django.urls import path
 
 from groups.views import coverage, manage, public
-from news.views import bulletin
 
 app_name = "groups"
 
@@ -20,11 +19,6 @@ urlpatterns = [
     path("cakupan/", coverage.CoverageView.as_view(), name="coverage"),
     path("cakupan/<str:code>/", coverage.CoverageView.as_view(), name="coverage-region"),
     path("<slug:slug>/", public.KimDetailView.as_view(), name="kim-detail"),
-    path(
-        "<slug:slug>/buletin/<str:period>/<str:paper>.pdf",
-        bulletin.kim_bulletin,
-        name="kim-bulletin",
-    ),
     path("<slug:slug>/gabung/", public.MembershipRequestView.as_view(), name="membership-request"),
     path("<slug:slug>/kelola/", manage.KimManageView.as_view(), name="kim-manage"),
     path(

@@ -8,9 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import urls as accounts_urls
 from core import health, hemat, offline, outage, private_files, share_cards
+from groups import urls as groups_urls
 from kim_portal import views
 from kim_portal.sitemaps import SITEMAPS
+from news import urls as news_urls
 from news.views import public as news_public
+from regions import urls as regions_urls
 from trainings.views import public as trainings_public
 
 admin.site.site_header = "KIM Portal — Dinkominfo"
@@ -50,24 +53,24 @@ urlpatterns = [
     ),
 ]
 
+
+def _app_urls(app_urls, added):
+    """An app's URLs with the ``added`` patterns of a floor above it, under the app's
+    addresses and in its namespace (the member dashboard, the news bulletins of a KIM and of
+    a district)."""
+    return include(([*app_urls.urlpatterns, *added], app_urls.app_name))
+
+
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("akun/", include("allauth.urls")),
     # The member area: its front page composes the apps, the rest is the accounts app's.
     path(
         "dasbor/",
-        include(
-            (
-                [
-                    path("", views.DashboardView.as_view(), name="dashboard"),
-                    *accounts_urls.urlpatterns,
-                ],
-                accounts_urls.app_name,
-            )
-        ),
+        _app_urls(accounts_urls, [path("", views.DashboardView.as_view(), name="dashboard")]),
     ),
-    path("wilayah/", include("regions.urls")),
-    path("kim/", include("groups.urls")),
+    path("wilayah/", _app_urls(regions_urls, news_urls.district_bulletin_urlpatterns)),
+    path("kim/", _app_urls(groups_urls, news_urls.kim_bulletin_urlpatterns)),
     path("berita/", include("news.urls")),
     path("aspirasi/", include("aspirations.urls")),
     path("cari/", news_public.SearchView.as_view(), name="search"),

@@ -25,7 +25,7 @@ from core.db import joins_in_written_order
 from groups.models import Kim
 from news.cache import cached
 from news.models import Category, Post, PostPhoto
-from regions.models import District
+from regions.models import District, Village
 
 # Card lists never show these; leaving them out keeps a page of 20 cards small.
 CARD_DEFERRED = ("body", "body_html", "search_vector", "claim", "evidence", "review_note")
@@ -111,6 +111,12 @@ def _home_cards(*, featured_limit: int, latest_limit: int) -> dict[str, list[Pos
 def post_list_for_kim(*, kim: Kim, limit: int = 4) -> list[Post]:
     """The latest published posts of one KIM, as cards."""
     return list(post_list_cards(posts=post_list_public().filter(kim=kim))[:limit])
+
+
+def post_list_for_village(*, village: Village, limit: int = 6) -> list[Post]:
+    """The latest published posts of one village, as cards (the village's page)."""
+    posts = post_list_public().filter(district_id=village.district_id, village_id=village.pk)
+    return list(post_list_cards(posts=posts)[:limit])
 
 
 def post_get_for_detail(*, slug: str) -> Post:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from news import feeds
-from news.views import moderate, public, write
+from news.views import bulletin, moderate, public, write
 
 app_name = "news"
 
@@ -27,4 +27,21 @@ urlpatterns = [
     ),
     path("<slug:slug>/", public.PostDetailView.as_view(), name="post-detail"),
     path("<slug:slug>/whatsapp/", public.PostWhatsAppView.as_view(), name="post-whatsapp"),
+]
+
+# The printable bulletins sit under the KIM's and the district's own addresses and keep their
+# names there: kim_portal/urls.py adds these to the groups (/kim/) and regions (/wilayah/) URLs.
+kim_bulletin_urlpatterns = [
+    path(
+        "<slug:slug>/buletin/<str:period>/<str:paper>.pdf",
+        bulletin.kim_bulletin,
+        name="kim-bulletin",
+    ),
+]
+district_bulletin_urlpatterns = [
+    path(
+        "<str:code>/buletin/<str:period>/<str:paper>.pdf",
+        bulletin.district_bulletin,
+        name="district-bulletin",
+    ),
 ]

@@ -3,9 +3,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from groups.models import Kim
-from news.bulletin import bulletin_months_recent
-from news.selectors import post_list_cards, post_list_public
 from regions.models import District, Province, Regency, Village
 from regions.selectors import (
     region_breadcrumbs,
@@ -23,27 +20,11 @@ def region_child_kind(region) -> str:
     return CHILD_KIND[type(region) if region is not None else None]
 
 
-VILLAGE_POST_COUNT = 6
-
-
-def village_context(village: Village) -> dict:
-    """What a village's page shows: its KIMs and its latest published posts."""
-    return {
-        "kims": list(Kim.objects.public().filter(village=village).for_list().order_by("name")),
-        "posts": list(
-            post_list_cards(
-                posts=post_list_public().filter(
-                    district_id=village.district_id, village_id=village.pk
-                )
-            )[:VILLAGE_POST_COUNT]
-        ),
-    }
-
-
 class RegionView(TemplateView):
     """The portal's area (/wilayah/) or a region inside it (/wilayah/<code>/) with its parts:
     provinces, regencies, districts, or the villages of a district. A village's page shows its
-    KIMs and latest posts, and leads on to its news, its aspiration form and its coverage."""
+    KIMs and latest posts (template tags of groups and news fetch them), and leads on to its
+    news, its aspiration form and its coverage."""
 
     template_name = "regions/region_detail.html"
 
@@ -62,9 +43,7 @@ class RegionView(TemplateView):
 
     def get_context_data(self, **kwargs):
         region = self.region
-        if isinstance(region, Village):
-            kwargs.update(village_context(region))
-        else:
+        if not isinstance(region, Village):
             kwargs.update(
                 children=[] if self.area_missing else region_children(region=region),
                 child_kind=region_child_kind(region),
@@ -83,6 +62,6 @@ class RegionView(TemplateView):
                 region_url_name="regions:region-detail",
             ),
             depth=region_depth(region.code) if region is not None else 0,
-            bulletin_months=bulletin_months_recent() if isinstance(region, District) else [],
+            is_district=isinstance(region, District),
             **kwargs,
         )

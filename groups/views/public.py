@@ -13,8 +13,6 @@ from groups.models import Kim
 from groups.selectors import kim_get_public, kim_list_public, kim_status_counts
 from groups.services import membership_request
 from groups.sharing import kim_place, kim_share_card
-from news.bulletin import bulletin_months_recent
-from news.selectors import post_list_for_kim
 
 
 class PublicKimMixin:
@@ -70,8 +68,6 @@ class KimDetailView(PublicKimMixin, DetailView):
             join_pending=pending,
             can_manage=permissions.can_manage_kim(user, kim),
             can_edit_registry=permissions.can_edit_kim_registry(user, kim),
-            latest_posts=post_list_for_kim(kim=kim),
-            bulletin_months=bulletin_months_recent(),
             og={
                 "url": self.request.build_absolute_uri(kim.get_absolute_url()),
                 "title": kim.name,
