@@ -1,13 +1,10 @@
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.personal_data import personal_data_parts_to_erase
 
 STAFF_GROUP_NAME = "Dinkominfo"
 
@@ -62,38 +59,26 @@ def user_update_profile(*, user: User, name: str, phone: str) -> User:
     return user
 
 
-@dataclass(frozen=True)
-class AccountDeletion:
-    """What deleting an account did, for the goodbye message and the log."""
-
-    registrations_cancelled: int
-    posts_deleted: int
-    posts_kept: int
-    submissions_erased: int
-
-
 @transaction.atomic
-def account_delete(*, user: User, actor: User) -> AccountDeletion:
+def account_delete(*, user: User, actor: User) -> dict[str, int]:
     """A person deletes their own account (UU PDP right to erasure), or a superuser does it
-    at their request.
+    at their request; returns what was done, counted ({"posts deleted": 2, ...}).
 
-    Registrations for trainings still to come are cancelled through the trainings service (the
-    waiting list moves up); every registration is then anonymised, keeping category, KIM,
-    district and the days attended for the regency's counts, and its certificate no longer
-    verifies. Unfinished posts are deleted, the others stay under their KIM without an author.
-    The contact on their aspirations is erased; memberships, join requests and email
-    addresses go with the account. Staff accounts are refused: a superuser first takes their
-    admin access away (so the last superuser always stays)."""
+    Each app's registered part erases its rows first (``accounts.personal_data``: upcoming
+    training seats go back to the waiting list and registrations are anonymised, unfinished
+    posts are deleted and the others stay under their KIM, the contact on aspirations is
+    erased). Then the history of the person's memberships and their email in the change log
+    go, and memberships, join requests and email addresses go with the account. Staff
+    accounts are refused: a superuser first takes their admin access away (so the last
+    superuser always stays)."""
     from auditlog.context import disable_auditlog
 
-    from aspirations.services import submissions_contact_erase
     from core.audit import audit_forget_person
-    from groups import permissions
-    from news.services import posts_release_author
-    from trainings.models import Registration, Training
-    from trainings.services import registration_cancel
 
-    if not permissions.can_delete_account(actor, user):
+    # The "delete own account" rule of docs/ROLES.md (its own person, or a superuser at their
+    # request) is checked here, not in groups.permissions: accounts sits below groups.
+    own_or_superuser = actor.pk == user.pk or actor.is_superuser
+    if not (actor.is_authenticated and actor.is_active and own_or_superuser):
         raise PermissionDenied
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_staff or user.is_superuser:
@@ -104,36 +89,10 @@ def account_delete(*, user: User, actor: User) -> AccountDeletion:
             ),
             code="staff_account",
         )
-    cancelled = 0
-    # A seat at a training still to come goes back to the waiting list; draft, finished and
-    # cancelled trainings have no seats to give.
-    upcoming = Registration.objects.active().filter(
-        user=user,
-        training__end_date__gte=timezone.localdate(),
-        training__status__in=[Training.Status.PUBLISHED, Training.Status.CLOSED],
-    )
-    for registration in upcoming.select_related("training"):
-        registration_cancel(registration=registration, actor=actor)
-        cancelled += 1
-    with translation.override(settings.LANGUAGE_CODE):
-        placeholder = str(_("Deleted account"))
-    Registration.objects.filter(user=user).update(
-        user=None,
-        name=placeholder,
-        email="",
-        phone="",
-        institution="",
-        position="",
-        certificate_code=None,
-    )
-    posts_deleted, posts_kept = posts_release_author(author=user)
-    submissions_erased = submissions_contact_erase(submissions=user.submissions.all())
+    done = {}
+    for part in personal_data_parts_to_erase():
+        done.update(part.erase(user=user, actor=actor))
     audit_forget_person(user=user, memberships=user.kim_memberships.all())
     with disable_auditlog():
         user.delete()
-    return AccountDeletion(
-        registrations_cancelled=cancelled,
-        posts_deleted=posts_deleted,
-        posts_kept=posts_kept,
-        submissions_erased=submissions_erased,
-    )
+    return done

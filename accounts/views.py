@@ -71,18 +71,14 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
         user = self.request.user
         user_id = user.pk
         try:
-            result = account_delete(user=user, actor=user)
+            done = account_delete(user=user, actor=user)
         except ValidationError as err:
             form.add_error(None, err)
             return self.form_invalid(form)
         logger.info(
-            "Account %s deleted by its owner: %d registrations cancelled, %d posts deleted, "
-            "%d posts kept under their KIM, %d aspiration contacts erased",
+            "Account %s deleted by its owner: %s",
             user_id,
-            result.registrations_cancelled,
-            result.posts_deleted,
-            result.posts_kept,
-            result.submissions_erased,
+            ", ".join(f"{count} {what}" for what, count in done.items()),
         )
         logout(self.request)
         messages.success(

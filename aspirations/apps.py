@@ -8,6 +8,9 @@ class AspirationsConfig(AppConfig):
     verbose_name = _("Aspirations and hoax reports")
 
     def ready(self):
+        from accounts.personal_data import PersonalDataPart, personal_data_register
+        from aspirations.selectors import submission_data_export
+        from aspirations.services import submission_data_erase
         from core.private_files import FileKind, file_kind_register
         from groups import permissions
 
@@ -19,4 +22,13 @@ class AspirationsConfig(AppConfig):
                 select_related=(),
                 allowed=permissions.can_view_submission_photo,
             ),
+        )
+        personal_data_register(
+            PersonalDataPart(
+                key="aspirations_and_hoax_reports",
+                export=submission_data_export,
+                export_position=40,
+                erase=submission_data_erase,
+                erase_position=30,
+            )
         )

@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, F, FloatField, Func, Max, Q, QuerySet
+from django.db.models import Count, F, FloatField, Func, Max, Prefetch, Q, QuerySet
 from django.db.models.aggregates import Aggregate
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from aspirations.models import RetentionSetting, Submission
+from accounts.models import User
+from accounts.personal_data import export_date
+from aspirations.models import RetentionSetting, Submission, SubmissionChange
 from groups import permissions
 from groups.models import Kim
 from regions.models import District
@@ -135,3 +137,45 @@ def submission_list_contact_expired(*, now=None) -> QuerySet:
         .annotate(last_change_at=Coalesce(Max("changes__changed_at"), F("updated_at")))
         .filter(last_change_at__lt=cutoff)
     )
+
+
+def submission_data_export(*, user: User) -> list[dict]:
+    """The aspirations and hoax reports a person sent while logged in, with their status
+    history, for their data export (``accounts.personal_data``)."""
+    submissions = (
+        Submission.objects.filter(submitter=user)
+        .select_related("category", "village")
+        .prefetch_related(
+            Prefetch("changes", queryset=SubmissionChange.objects.order_by("changed_at", "pk"))
+        )
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "tracking_code": submission.display_code,
+            "kind": submission.kind,
+            "category": submission.category.name if submission.category_id else None,
+            "title": submission.title,
+            "text": submission.text,
+            "link": submission.link,
+            "circulated_on": submission.circulated_on,
+            "village": submission.village.name,
+            "has_photo": bool(submission.photo),
+            "name": submission.submitter_name,
+            "phone": submission.submitter_phone,
+            "email": submission.submitter_email,
+            "shown_as_anonymous": submission.is_anonymous,
+            "kept_off_public_pages": submission.is_private,
+            "sent_and_privacy_notice_accepted_at": export_date(submission.created_at),
+            "status": submission.status,
+            "forwarded_to": submission.forwarded_to,
+            "rejection_reason": submission.rejection_reason,
+            "answer": submission.answer,
+            "answered_at": export_date(submission.answered_at),
+            "status_history": [
+                {"status": change.to_status, "at": export_date(change.changed_at)}
+                for change in submission.changes.all()
+            ],
+        }
+        for submission in submissions
+    ]

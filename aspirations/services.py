@@ -446,6 +446,16 @@ def submissions_contact_erase(*, submissions) -> int:
     return len(ids)
 
 
+def submission_data_erase(*, user: User, actor: User) -> dict[str, int]:
+    """The contact on what a person sent while logged in, when their account is deleted
+    (``accounts.personal_data``); the aspirations themselves stay."""
+    return {
+        "aspiration contacts erased": submissions_contact_erase(
+            submissions=Submission.objects.filter(submitter=user)
+        )
+    }
+
+
 @transaction.atomic
 def submission_contacts_erase_expired(*, now=None) -> int:
     """Erase the contact of every handled submission past the retention period staff set;

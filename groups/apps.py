@@ -13,11 +13,13 @@ class GroupsConfig(AppConfig):
     verbose_name = _("KIM groups")
 
     def ready(self):
+        from accounts.personal_data import PersonalDataPart, personal_data_register
         from core.audit import audit_register
         from core.private_files import FileKind, file_kind_register
         from groups import permissions
         from groups.importers import KIM_IMPORTER
         from groups.models import Kim, Membership
+        from groups.selectors import membership_data_export
         from imports.models import ImportJob
         from imports.registry import importer_register
 
@@ -33,4 +35,11 @@ class GroupsConfig(AppConfig):
                 allowed=permissions.can_view_kim_documents,
                 download_name=_kim_document_name,
             ),
+        )
+        personal_data_register(
+            PersonalDataPart(
+                key="kim_memberships_and_join_requests",
+                export=membership_data_export,
+                export_position=10,
+            )
         )

@@ -248,12 +248,8 @@ def can_download_material(user, material) -> bool:
 
 
 # --- Personal data (UU PDP) -----------------------------------------------------------------
-
-
-def can_delete_account(actor, user) -> bool:
-    """Delete an account with its personal data: its own person, or a superuser at the
-    person's request. Accounts with admin access are refused by the service itself."""
-    return is_resident(actor) and (actor.pk == user.pk or actor.is_superuser)
+# Deleting an account (its own person, or a superuser at their request) is checked by
+# accounts.services.account_delete itself: accounts sits below this module.
 
 
 def can_erase_submission_contact(user) -> bool:

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.personal_data import export_date
 from groups.models import Kim, Membership
 
 
@@ -132,3 +133,26 @@ def kim_activity_list(
     if quiet_days is not None:
         kims = kims.filter(last_activity__lt=timezone.now() - timedelta(days=quiet_days))
     return kims
+
+
+def membership_data_export(*, user: User) -> list[dict]:
+    """A person's memberships and join requests for their data export
+    (``accounts.personal_data``); who decided a request is left out."""
+    memberships = Membership.objects.filter(user=user).select_related(
+        "kim__district", "kim__village"
+    )
+    return [
+        {
+            "kim": membership.kim.name,
+            "kim_place": membership.kim.place_name,
+            "role": membership.role,
+            "status": membership.status,
+            "asked_at": export_date(membership.created_at),
+            "message_when_asking": membership.request_message,
+            "decided_at": export_date(membership.decided_at),
+            "term_start": export_date(membership.term_start),
+            "term_end": export_date(membership.term_end),
+            "appointment_sk": membership.appointment_sk,
+        }
+        for membership in memberships
+    ]

@@ -8,8 +8,11 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
+        from accounts.personal_data import PersonalDataPart, personal_data_register
         from core.private_files import FileKind, file_kind_register
         from groups import permissions
+        from news.selectors import post_data_export
+        from news.services import post_data_erase
 
         file_kind_register(
             "berita-foto",
@@ -19,4 +22,13 @@ class NewsConfig(AppConfig):
                 select_related=("post__kim",),
                 allowed=lambda user, photo: permissions.can_view_post(user, photo.post),
             ),
+        )
+        personal_data_register(
+            PersonalDataPart(
+                key="posts",
+                export=post_data_export,
+                export_position=20,
+                erase=post_data_erase,
+                erase_position=20,
+            )
         )

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from psycopg2 import sql
 
+from accounts.models import User
+from accounts.personal_data import export_date
 from core.cache import cache_computed
 from core.db import joins_in_written_order
 from groups.models import Kim
@@ -324,3 +326,43 @@ def post_list_for_sitemap() -> QuerySet[Post]:
 def post_count_waiting_for_review() -> int:
     """Posts waiting in the review queue, in one query (for the staff dashboard)."""
     return Post.objects.filter(status=Post.Status.SUBMITTED).count()
+
+
+def post_data_export(*, user: User) -> list[dict]:
+    """A person's posts, whatever their status, with tags and photos, for their data export
+    (``accounts.personal_data``)."""
+    posts = (
+        Post.objects.filter(author=user)
+        .select_related("kim", "category")
+        .prefetch_related(
+            "tags", Prefetch("photos", queryset=PostPhoto.objects.order_by("position"))
+        )
+        .defer("search_vector", "body_html")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "title": post.title,
+            "slug": post.slug,
+            "kind": post.kind,
+            "status": post.status,
+            "kim": post.kim.name if post.kim_id else None,
+            "category": post.category.name,
+            "tags": [tag.name for tag in post.tags.all()],
+            "lead": post.lead,
+            "body": post.body,
+            "claim": post.claim,
+            "claim_source": post.claim_source,
+            "verdict": post.verdict,
+            "evidence": post.evidence,
+            "review_note": post.review_note,
+            "created_at": export_date(post.created_at),
+            "submitted_at": export_date(post.submitted_at),
+            "published_at": export_date(post.published_at),
+            "photos": [
+                {"alt_text": photo.alt_text, "caption": photo.caption, "credit": photo.credit}
+                for photo in post.photos.all()
+            ],
+        }
+        for post in posts
+    ]

@@ -345,3 +345,10 @@ def posts_release_author(*, author: User) -> tuple[int, int]:
     # Published pages cache the author's name: readers see the KIM alone at once.
     transaction.on_commit(lists_changed)
     return deleted, kept
+
+
+def post_data_erase(*, user: User, actor: User) -> dict[str, int]:
+    """The author's posts when their account is deleted (``accounts.personal_data``): see
+    ``posts_release_author``."""
+    deleted, kept = posts_release_author(author=user)
+    return {"posts deleted": deleted, "posts kept under their KIM": kept}

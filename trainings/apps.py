@@ -8,6 +8,7 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Trainings")
 
     def ready(self):
+        from accounts.personal_data import PersonalDataPart, personal_data_register
         from core.audit import audit_register
         from core.private_files import FileKind, file_kind_register
         from groups import permissions
@@ -16,6 +17,8 @@ class TrainingsConfig(AppConfig):
         from trainings import receivers  # noqa: F401
         from trainings.importers import PARTICIPANT_IMPORTER
         from trainings.models import Material, Session, Training
+        from trainings.selectors import registration_data_export
+        from trainings.services import registration_data_erase
 
         audit_register(Training)
         importer_register(ImportJob.Kind.PARTICIPANTS, PARTICIPANT_IMPORTER)
@@ -30,4 +33,13 @@ class TrainingsConfig(AppConfig):
                 allowed=permissions.can_download_material,
                 download_name=lambda material, field, extension: material.download_name,
             ),
+        )
+        personal_data_register(
+            PersonalDataPart(
+                key="training_registrations",
+                export=registration_data_export,
+                export_position=30,
+                erase=registration_data_erase,
+                erase_position=10,
+            )
         )

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import User
+from accounts.personal_data import export_date
 from groups.models import Kim, Membership
 from trainings.models import Attendance, Material, Registration, Session, Training
 
@@ -193,3 +194,42 @@ def speaker_latest(*, name: str):
         .order_by("-pk")
         .first()
     )
+
+
+def registration_data_export(*, user: User) -> list[dict]:
+    """A person's training registrations with the days attended and certificates, for their
+    data export (``accounts.personal_data``); who checked them in is left out."""
+    registrations = (
+        Registration.objects.filter(user=user)
+        .select_related("training", "kim", "district")
+        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.order_by("date")))
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "training": registration.training.title,
+            "training_start": export_date(registration.training.start_date),
+            "training_end": export_date(registration.training.end_date),
+            "venue": registration.training.venue_name,
+            "ticket_code": registration.code,
+            "status": registration.status,
+            "name": registration.name,
+            "email": registration.email,
+            "phone": registration.phone,
+            "category": registration.category,
+            "institution": registration.institution,
+            "position": registration.position,
+            "kim": registration.kim.name if registration.kim_id else None,
+            "district": registration.district.name if registration.district_id else None,
+            "registered_at": export_date(registration.created_at),
+            "promoted_from_waiting_list_at": export_date(registration.promoted_at),
+            "cancelled_at": export_date(registration.cancelled_at),
+            "reminder_sent_at": export_date(registration.reminder_sent_at),
+            "days_attended": [
+                export_date(attendance.date) for attendance in registration.attendances.all()
+            ],
+            "certificate_code": registration.certificate_code,
+            "certificate_issued_at": export_date(registration.certificate_issued_at),
+        }
+        for registration in registrations
+    ]

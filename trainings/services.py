@@ -8,9 +8,10 @@ registrations racing for the last seat are served one after the other and never 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -470,6 +471,38 @@ def registration_cancel(*, registration: Registration, actor: User) -> Registrat
     if not was_confirmed:
         return None
     return _promote_next(training)
+
+
+def registration_data_erase(*, user: User, actor: User) -> dict[str, int]:
+    """A person's registrations when their account is deleted (``accounts.personal_data``).
+
+    Registrations for trainings still to come are cancelled through ``registration_cancel``
+    (the waiting list moves up); every registration is then anonymised, keeping category, KIM,
+    district and the days attended for the regency's counts, and its certificate no longer
+    verifies."""
+    cancelled = 0
+    # A seat at a training still to come goes back to the waiting list; draft, finished and
+    # cancelled trainings have no seats to give.
+    upcoming = Registration.objects.active().filter(
+        user=user,
+        training__end_date__gte=timezone.localdate(),
+        training__status__in=[Training.Status.PUBLISHED, Training.Status.CLOSED],
+    )
+    for registration in upcoming.select_related("training"):
+        registration_cancel(registration=registration, actor=actor)
+        cancelled += 1
+    with translation.override(settings.LANGUAGE_CODE):
+        placeholder = str(_("Deleted account"))
+    Registration.objects.filter(user=user).update(
+        user=None,
+        name=placeholder,
+        email="",
+        phone="",
+        institution="",
+        position="",
+        certificate_code=None,
+    )
+    return {"registrations cancelled": cancelled}
 
 
 def _promote_next(training: Training) -> Registration | None:
