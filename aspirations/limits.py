@@ -1,17 +1,16 @@
-"""Rate limits of the public forms, counted in Django's cache.
-
-A fixed window per key: the first use opens it, each use is counted before the work it allows
-(and given back when that work is refused), and the key is refused once the count reaches the
-limit until the window closes. Mobile carriers put many villagers behind one address, so the
-per-address limit is generous and the per-contact limit (phone or email) is the tight one.
+"""Rate limits of the public forms (``core.limits``): a use is counted before the work it
+allows and given back when that work is refused. Mobile carriers put many villagers behind one
+address, so the per-address limit is generous and the per-contact limit (phone or email) is
+the tight one.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+
+from core.limits import rate_give_back, rate_take
+
+PREFIX = "aspirations"
 
 DEFAULT_LIMITS = {
     "address": (10, 600),  # submissions per IP address per 10 minutes
@@ -37,60 +36,18 @@ def limit_for(scope: str) -> Limit:
     return Limit(scope, count, seconds)
 
 
-def _key(scope: str, value: str) -> str:
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return f"aspirations:rate:{scope}:{digest}"
-
-
-def client_address(request) -> str:
-    """The address the request came from, as allauth finds it for its own rate limits
-    (``X-Forwarded-For`` behind ``ALLAUTH_TRUSTED_PROXY_COUNT`` proxies, else REMOTE_ADDR)."""
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return "unknown"
-
-
 def limit_take(scope: str, values: list[str]) -> Limit | None:
     """Count one more use for each of ``values``, unless one of them has used ``scope`` up:
-    then count nothing and return the limit.
-
-    The use is counted before the work it allows, so that requests arriving together (a burst
-    sent in parallel) cannot all pass a check that none of them has counted yet.
-    """
+    then count nothing and return the limit."""
     limit = limit_for(scope)
-    taken = []
-    for value in values:
-        if not value:
-            continue
-        key = _key(scope, value)
-        cache.add(key, 0, limit.seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            # The window closed between add() and incr(): start a new one.
-            cache.set(key, 1, limit.seconds)
-            count = 1
-        taken.append(key)
-        if count > limit.count:
-            _give_back(taken)
-            return limit
-    return None
+    if rate_take(PREFIX, scope, values, count=limit.count, seconds=limit.seconds):
+        return None
+    return limit
 
 
 def limit_give_back(scope: str, values: list[str]) -> None:
     """Undo :func:`limit_take` for work that was not done after all (a refused submission)."""
-    _give_back([_key(scope, value) for value in values if value])
-
-
-def _give_back(keys: list[str]) -> None:
-    for key in keys:
-        try:
-            cache.decr(key)
-        except ValueError:
-            pass  # the window has closed meanwhile: nothing left to undo
+    rate_give_back(PREFIX, scope, values)
 
 
 def sender_keys(*, address: str, phone: str | None, email: str | None) -> dict[str, list[str]]:

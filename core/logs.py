@@ -20,6 +20,8 @@ from django.utils.encoding import escape_uri_path
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
+from core.limits import client_address
+
 REQUEST_ID_HEADER = "X-Request-ID"
 NO_REQUEST = "-"
 # What nginx's $request_id, a UUID or a cloud load balancer's trace id look like; anything else
@@ -53,18 +55,6 @@ def json_formatter() -> JsonFormatter:
 def request_id_from(header: str) -> str:
     """The proxy's request id if it is a sane token, else a new random one."""
     return header if SANE_REQUEST_ID.fullmatch(header) else uuid.uuid4().hex
-
-
-def client_address(request) -> str:
-    """The client's address as the rate limits see it: ``X-Forwarded-For`` behind
-    ``PORTAL_TRUSTED_PROXY_COUNT`` proxies, else the socket's address."""
-    from allauth.account.adapter import get_adapter
-    from django.core.exceptions import PermissionDenied
-
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return "unknown"
 
 
 def _response_bytes(response) -> int | None:

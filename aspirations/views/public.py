@@ -38,6 +38,7 @@ from aspirations.sharing import (
 )
 from core.context_processors import language_alternates
 from core.forms import form_service_error_add
+from core.limits import client_address
 from core.sharing import share_context, share_image, short_url, whatsapp_page_response
 from groups.models import Kim
 from regions.models import District
@@ -105,7 +106,7 @@ class SubmissionCreateView(View):
             # first was saved, so show its code instead of refusing this one as a duplicate.
             return redirect("aspirations:sent")
         keys = limits.sender_keys(
-            address=limits.client_address(request),
+            address=client_address(request),
             phone=form.cleaned_data.get("submitter_phone"),
             email=form.cleaned_data.get("submitter_email"),
         )
@@ -214,7 +215,7 @@ class TrackView(TemplateView):
         context = {"form": form, "submission": None, "not_found": False}
         status = 200
         if data is not None and form.is_valid():
-            address = limits.client_address(self.request)
+            address = client_address(self.request)
             limit = limits.limit_take("track", [address])
             if limit is not None:
                 form.add_error(
