@@ -15,7 +15,6 @@ urlpatterns = [
         for region, name in (("", f"coverage-{fmt}"), ("<str:code>/", f"coverage-region-{fmt}"))
     ),
     path("", public.KimListView.as_view(), name="kim-list"),
-    path("aktivitas/", manage.KimActivityView.as_view(), name="kim-activity"),
     path("cakupan/", coverage.CoverageView.as_view(), name="coverage"),
     path("cakupan/<str:code>/", coverage.CoverageView.as_view(), name="coverage-region"),
     path("<slug:slug>/", public.KimDetailView.as_view(), name="kim-detail"),

@@ -56,9 +56,10 @@ urlpatterns = [
 
 def _app_urls(app_urls, added):
     """An app's URLs with the ``added`` patterns of a floor above it, under the app's
-    addresses and in its namespace (the member dashboard, the news bulletins of a KIM and of
-    a district)."""
-    return include(([*app_urls.urlpatterns, *added], app_urls.app_name))
+    addresses and in its namespace (the member dashboard, the KIM activity report, the news
+    bulletins of a KIM and of a district). They come first: ``aktivitas/`` before the KIM
+    profile's ``<slug>/``."""
+    return include(([*added, *app_urls.urlpatterns], app_urls.app_name))
 
 
 urlpatterns += i18n_patterns(
@@ -70,7 +71,16 @@ urlpatterns += i18n_patterns(
         _app_urls(accounts_urls, [path("", views.DashboardView.as_view(), name="dashboard")]),
     ),
     path("wilayah/", _app_urls(regions_urls, news_urls.district_bulletin_urlpatterns)),
-    path("kim/", _app_urls(groups_urls, news_urls.kim_bulletin_urlpatterns)),
+    path(
+        "kim/",
+        _app_urls(
+            groups_urls,
+            [
+                path("aktivitas/", views.KimActivityView.as_view(), name="kim-activity"),
+                *news_urls.kim_bulletin_urlpatterns,
+            ],
+        ),
+    ),
     path("berita/", include("news.urls")),
     path("aspirasi/", include("aspirations.urls")),
     path("cari/", news_public.SearchView.as_view(), name="search"),

@@ -1,17 +1,20 @@
 import logging
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
 from core.sharing import short_link_target
-from groups.permissions import can_write_post, is_dinkominfo_staff
+from groups.permissions import RoleRequiredMixin, can_write_post, is_dinkominfo_staff
 from groups.selectors import membership_list_for_user
+from kim_portal.selectors import kim_activity_list
 from news.selectors import post_count_waiting_for_review, post_list_home
 from regions.selectors import region_area_parts, region_area_root
 from regions.views import region_child_kind
@@ -98,5 +101,41 @@ class PrivacyView(TemplateView):
         return super().get_context_data(
             retention_days=contact_retention_days(),
             digest_confirm_days=CONFIRM_DAYS,
+            **kwargs,
+        )
+
+
+class KimActivityView(RoleRequiredMixin, ListView):
+    """Dinkominfo staff see which KIMs are active and which have gone quiet."""
+
+    template_name = "kim_activity.html"
+    context_object_name = "kims"
+    paginate_by = 50
+    quiet_days = 90
+    permission = staticmethod(is_dinkominfo_staff)
+
+    def get_queryset(self):
+        self.only_quiet = self.request.GET.get("sepi") == "1"
+        this_year = timezone.localdate().year
+        year = self.request.GET.get("tahun", "")
+        self.trained_year = int(year) if year.isdigit() and 2000 <= int(year) <= this_year else None
+        return kim_activity_list(
+            quiet_days=self.quiet_days if self.only_quiet else None,
+            trained_year=self.trained_year,
+        )
+
+    def get_context_data(self, **kwargs):
+        this_year = timezone.localdate().year
+        year = self.trained_year or this_year
+        query = {"sepi": "1"} if self.only_quiet else {}
+        if self.trained_year:
+            query["tahun"] = str(self.trained_year)
+        return super().get_context_data(
+            only_quiet=self.only_quiet,
+            quiet_days=self.quiet_days,
+            quiet_since=timezone.now() - timedelta(days=self.quiet_days),
+            trained_year=year,
+            other_trained_year=this_year if year != this_year else this_year - 1,
+            query_string=urlencode(query),
             **kwargs,
         )

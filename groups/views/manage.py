@@ -1,25 +1,21 @@
 """Pages of a KIM's managers and of Dinkominfo staff. Every state change is a POST."""
 
-from datetime import timedelta
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from core.audit import audit_history
 from groups import permissions
 from groups.forms import KimProfileForm, KimStatusForm, MembershipRoleForm
 from groups.models import Kim, Membership
-from groups.selectors import kim_activity_list, membership_list_for_managers
+from groups.selectors import membership_list_for_managers
 from groups.services import (
     kim_status_change,
     kim_update_profile,
@@ -176,39 +172,3 @@ class MembershipLeaveView(LoginRequiredMixin, View):
         membership_leave(membership=membership, user=request.user)
         messages.success(request, _("You are no longer in %(kim)s.") % {"kim": membership.kim.name})
         return redirect("accounts:dashboard")
-
-
-class KimActivityView(permissions.RoleRequiredMixin, ListView):
-    """Dinkominfo staff see which KIMs are active and which have gone quiet."""
-
-    template_name = "groups/kim_activity.html"
-    context_object_name = "kims"
-    paginate_by = 50
-    quiet_days = 90
-    permission = staticmethod(permissions.is_dinkominfo_staff)
-
-    def get_queryset(self):
-        self.only_quiet = self.request.GET.get("sepi") == "1"
-        this_year = timezone.localdate().year
-        year = self.request.GET.get("tahun", "")
-        self.trained_year = int(year) if year.isdigit() and 2000 <= int(year) <= this_year else None
-        return kim_activity_list(
-            quiet_days=self.quiet_days if self.only_quiet else None,
-            trained_year=self.trained_year,
-        )
-
-    def get_context_data(self, **kwargs):
-        this_year = timezone.localdate().year
-        year = self.trained_year or this_year
-        query = {"sepi": "1"} if self.only_quiet else {}
-        if self.trained_year:
-            query["tahun"] = str(self.trained_year)
-        return super().get_context_data(
-            only_quiet=self.only_quiet,
-            quiet_days=self.quiet_days,
-            quiet_since=timezone.now() - timedelta(days=self.quiet_days),
-            trained_year=year,
-            other_trained_year=this_year if year != this_year else this_year - 1,
-            query_string=urlencode(query),
-            **kwargs,
-        )
