@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateImageField, RandomName
-from core.models import TimeStampedModel
+from core.models import StatusChange, TimeStampedModel, changed_by_field, status_fields
 
 
 class Category(models.Model):
@@ -322,29 +322,19 @@ class RetentionSetting(models.Model):
         return str(_("Personal data retention"))
 
 
-class SubmissionChange(models.Model):
+class SubmissionChange(StatusChange):
     """One step in a submission's record: a status change or an answer, who made it and when."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="changes")
-    from_status = models.CharField(
-        _("from"), max_length=12, choices=Submission.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=12, choices=Submission.Status.choices)
-    note = models.TextField(_("note"), blank=True)
-    changed_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="submission_changes",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    record_field = "submission"
 
-    class Meta:
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="changes")
+    from_status, to_status = status_fields(Submission.Status.choices)
+    changed_by = changed_by_field(related_name="submission_changes", blank=True)
+
+    class Meta(StatusChange.Meta):
         verbose_name = _("submission change")
         verbose_name_plural = _("submission changes")
-        ordering = ["-changed_at", "-id"]
 
     def __str__(self):
+        # The number, not the submission: listing a history costs no query per entry.
         return f"{self.submission_id}: {self.from_status or '—'} → {self.to_status}"

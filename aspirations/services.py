@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from aspirations.models import Opd, Submission, SubmissionChange
+from aspirations.models import Opd, Submission
 from aspirations.selectors import submission_list_contact_expired
 from aspirations.tasks import (
     submission_notify_answer,
@@ -24,6 +24,7 @@ from aspirations.tasks import (
     submission_send_to_opd,
 )
 from core.files import files_place
+from core.services import status_change_log
 from core.uploads import image_renditions
 from core.validators import normalize_whatsapp_number
 from groups import permissions
@@ -77,16 +78,6 @@ def text_clean(text: str) -> str:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()
-
-
-def _log(submission: Submission, from_status: str, actor: User | None, note: str = ""):
-    return SubmissionChange.objects.create(
-        submission=submission,
-        from_status=from_status,
-        to_status=submission.status,
-        note=note,
-        changed_by=actor if actor is not None and actor.is_authenticated else None,
-    )
 
 
 def _photo_place(submission: Submission) -> None:
@@ -171,7 +162,7 @@ def submission_create(
         _photo_attach(submission, photo)
     submission.full_clean()
     submission.save()
-    _log(submission, "", submitter)
+    status_change_log(record=submission, from_status="", actor=submitter)
     pk = submission.pk
     transaction.on_commit(lambda: submission_notify_handlers.enqueue(submission_id=pk))
     if email:
@@ -205,7 +196,12 @@ def submission_verify(*, submission: Submission, actor: User, note: str = "") ->
     """A handler confirms a received submission is genuine and in their remit."""
     from_status = _move(submission, Status.VERIFIED, _ACTION_FROM["verifikasi"], actor)
     submission.save(update_fields=["status", "updated_at"])
-    _log(submission, from_status, actor, text_clean(note))
+    status_change_log(
+        record=submission,
+        from_status=from_status,
+        actor=actor,
+        note=text_clean(note),
+    )
     return submission
 
 
@@ -233,7 +229,12 @@ def submission_forward(
     submission.full_clean()
     submission.save(update_fields=["status", "forwarded_to", "forwarded_opd", "updated_at"])
     note = text_clean(note)
-    _log(submission, from_status, actor, f"{forwarded_to}\n{note}".strip())
+    status_change_log(
+        record=submission,
+        from_status=from_status,
+        actor=actor,
+        note=f"{forwarded_to}\n{note}".strip(),
+    )
     if opd is not None and opd.email:
         pk, opd_pk = submission.pk, opd.pk
         transaction.on_commit(
@@ -373,7 +374,12 @@ def _answer_save(
         ]
     )
     _photo_place(submission)
-    _log(submission, from_status, user, f"{opd.name}: {answer}" if opd else answer)
+    status_change_log(
+        record=submission,
+        from_status=from_status,
+        actor=user,
+        note=f"{opd.name}: {answer}" if opd else answer,
+    )
     pk = submission.pk
     if submission.submitter_email:
         transaction.on_commit(lambda: submission_notify_answer.enqueue(submission_id=pk))
@@ -385,7 +391,12 @@ def submission_close(*, submission: Submission, actor: User, note: str = "") -> 
     """Mark an answered submission as done."""
     from_status = _move(submission, Status.CLOSED, _ACTION_FROM["selesai"], actor)
     submission.save(update_fields=["status", "updated_at"])
-    _log(submission, from_status, actor, text_clean(note))
+    status_change_log(
+        record=submission,
+        from_status=from_status,
+        actor=actor,
+        note=text_clean(note),
+    )
     return submission
 
 
@@ -401,7 +412,12 @@ def submission_reject(*, submission: Submission, actor: User, reason: str) -> Su
     submission.rejection_reason = reason[:1000]
     submission.full_clean()
     submission.save(update_fields=["status", "rejection_reason", "updated_at"])
-    _log(submission, from_status, actor, reason)
+    status_change_log(
+        record=submission,
+        from_status=from_status,
+        actor=actor,
+        note=reason,
+    )
     pk = submission.pk
     transaction.on_commit(lambda: submission_notify_rejected.enqueue(submission_id=pk))
     return submission
@@ -469,6 +485,11 @@ def submission_contact_erase(*, submission: Submission, actor: User) -> Submissi
     period ends); the record says who did it and when."""
     _require(permissions.can_erase_submission_contact(actor))
     if submissions_contact_erase(submissions=Submission.objects.filter(pk=submission.pk)):
-        _log(submission, submission.status, actor, _("The sender's contact was erased on request."))
+        status_change_log(
+            record=submission,
+            from_status=submission.status,
+            actor=actor,
+            note=_("The sender's contact was erased on request."),
+        )
     submission.refresh_from_db()
     return submission

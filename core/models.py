@@ -16,6 +16,50 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class StatusChange(models.Model):
+    """One step in a record's status history: from which status to which, a note, who made
+    it and when. A concrete history adds the ForeignKey to its record (named by
+    ``record_field``), ``from_status``/``to_status`` with the record's choices
+    (``status_fields``) and ``changed_by`` (``changed_by_field``); entries are written by
+    ``core.services.status_change_log``, which finds the history by its record."""
+
+    record_field = ""
+    # Where the note goes: a history may call it otherwise (a KIM's "reason").
+    note_field = "note"
+
+    note = models.TextField(_("note"), blank=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{getattr(self, self.record_field)}: {self.from_status or '—'} → {self.to_status}"
+
+
+def status_fields(choices) -> tuple[models.CharField, models.CharField]:
+    """``from_status`` (empty for a record's first status) and ``to_status`` of a history."""
+    return (
+        models.CharField(_("from"), max_length=12, choices=choices, blank=True),
+        models.CharField(_("to"), max_length=12, choices=choices),
+    )
+
+
+def changed_by_field(*, related_name: str, blank: bool = False) -> models.ForeignKey:
+    """Who made a history's change; the entry stays when the account is deleted."""
+    return models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=blank,
+        related_name=related_name,
+        verbose_name=_("changed by"),
+    )
+
+
 class OutgoingMailQuerySet(DBTaskResultQuerySet):
     def sent(self):
         return self.filter(status=TaskResultStatus.SUCCESSFUL)

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from accounts.models import User
-from groups.models import DevelopmentLevel, FocusArea, Kim, KimStatusChange, Membership
+from core.services import status_change_log
+from groups.models import DevelopmentLevel, FocusArea, Kim, Membership
 from groups.services import kim_register, kim_slug_for
 from regions.models import District, Village
 
@@ -131,12 +132,11 @@ def demo_kims_seed(*, staff: User, chair: User, resident: User) -> int:
     dissolved = kims[-1]
     dissolved.status = Kim.Status.DISSOLVED
     dissolved.save(update_fields=["status"])
-    KimStatusChange.objects.create(
-        kim=dissolved,
+    status_change_log(
+        record=dissolved,
         from_status=Kim.Status.ACTIVE,
-        to_status=Kim.Status.DISSOLVED,
-        reason="Pengurus pindah domisili; dibubarkan lewat musyawarah desa.",
-        changed_by=staff,
+        actor=staff,
+        note="Pengurus pindah domisili; dibubarkan lewat musyawarah desa.",
     )
 
     memberships = []

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateFileField, RandomName
-from core.models import TimeStampedModel
+from core.models import StatusChange, TimeStampedModel, changed_by_field, status_fields
 from core.uploads import MB, ImageValidator, PdfValidator
 from regions.models import District, Village
 
@@ -202,29 +202,18 @@ class Kim(TimeStampedModel):
         return any(getattr(self, field) for field in CONTACT_FIELDS)
 
 
-class KimStatusChange(models.Model):
+class KimStatusChange(StatusChange):
+    record_field = "kim"
+    note_field = "reason"
+
     kim = models.ForeignKey(
         Kim, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("KIM")
     )
-    from_status = models.CharField(_("from"), max_length=12, choices=Kim.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=Kim.Status.choices)
+    from_status, to_status = status_fields(Kim.Status.choices)
+    note = None
     reason = models.TextField(_("reason"))
-    changed_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="kim_status_changes",
-        verbose_name=_("changed by"),
-    )
+    changed_by = changed_by_field(related_name="kim_status_changes")
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self):
-        return f"{self.kim}: {self.from_status or '—'} → {self.to_status}"
 
 
 class MembershipQuerySet(models.QuerySet):

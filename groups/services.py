@@ -10,9 +10,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.services import status_change_log
 from core.uploads import image_to_webp
 from groups import permissions
-from groups.models import CONTACT_FIELDS, Kim, KimStatusChange, Membership
+from groups.models import CONTACT_FIELDS, Kim, Membership
 from groups.tasks import (
     join_request_notify_managers,
     membership_decision_notify,
@@ -77,12 +78,12 @@ def kim_status_change(*, kim: Kim, to_status: str, reason: str, actor: User) -> 
             % {"from": kim.get_status_display(), "to": Kim.Status(to_status).label},
             code="invalid_transition",
         )
-    KimStatusChange.objects.create(
-        kim=kim,
+    status_change_log(
+        record=kim,
         from_status=kim.status,
         to_status=to_status,
-        reason=reason.strip(),
-        changed_by=actor,
+        actor=actor,
+        note=reason.strip(),
     )
     kim.status = to_status
     kim.save(update_fields=["status", "updated_at"])
@@ -104,12 +105,11 @@ def kim_register(*, actor: User, status_reason: str = "", **fields) -> Kim:
     kim.save()
     if focus_areas:  # a new KIM has none to clear
         kim.focus_areas.set(focus_areas)
-    KimStatusChange.objects.create(
-        kim=kim,
+    status_change_log(
+        record=kim,
         from_status="",
-        to_status=kim.status,
-        reason=status_reason or _("Registered."),
-        changed_by=actor,
+        actor=actor,
+        note=status_reason or _("Registered."),
     )
     return kim
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import PrivateImageField, RandomName
-from core.models import TimeStampedModel
+from core.models import StatusChange, TimeStampedModel, changed_by_field, status_fields
 from core.urls_cache import reverse_with_slug
 
 
@@ -281,26 +281,9 @@ class PostPhoto(models.Model):
         )
 
 
-class PostStatusChange(models.Model):
+class PostStatusChange(StatusChange):
+    record_field = "post"
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(
-        _("from"), max_length=12, choices=Post.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=12, choices=Post.Status.choices)
-    note = models.TextField(_("note"), blank=True)
-    changed_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="post_status_changes",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self):
-        return f"{self.post}: {self.from_status or '—'} → {self.to_status}"
+    from_status, to_status = status_fields(Post.Status.choices)
+    changed_by = changed_by_field(related_name="post_status_changes")

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.files import files_place
+from core.services import status_change_log
 from core.uploads import image_renditions
 from groups import permissions
 from groups.models import Kim
 from news.cache import lists_changed
-from news.models import Post, PostPhoto, PostStatusChange, Tag
+from news.models import Post, PostPhoto, Tag
 from news.richtext import body_to_html
 from news.tasks import post_status_notify_author
 
@@ -62,9 +63,7 @@ def post_slug_for(*, title: str, exclude_pk: int | None = None) -> str:
 
 def _log(post: Post, from_status: str, actor: User | None, note: str = "") -> None:
     """Record a status change (or featuring); the public lists show it once committed."""
-    PostStatusChange.objects.create(
-        post=post, from_status=from_status, to_status=post.status, note=note, changed_by=actor
-    )
+    status_change_log(record=post, from_status=from_status, actor=actor, note=note)
     transaction.on_commit(lists_changed)
 
 
