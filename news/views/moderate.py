@@ -274,8 +274,11 @@ class PostModerationMixin(LoginRequiredMixin):
             forms_by_action[bound[0]] = bound[1]
         schedule_widget = forms_by_action["jadwalkan"].fields["at"].widget
         schedule_widget.attrs["min"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        photos = list(self.object.photos.all())
         return {
             "post": self.object,
+            "cover": photos[0] if photos else None,
+            "extra_photos": photos[1:],
             "actions": actions,
             "schedule_form": forms_by_action["jadwalkan"],
             "return_form": forms_by_action["kembalikan"],
@@ -286,7 +289,8 @@ class PostModerationMixin(LoginRequiredMixin):
 
 
 class PostReviewView(PostModerationMixin, TemplateView):
-    """The post as readers will see it, who wrote it, its history, and the staff's actions."""
+    """The post with its body as readers will see it (news/partials/_post_body.html), who
+    wrote it, its history, and the staff's actions."""
 
     template_name = "news/post_review.html"
 

@@ -43,7 +43,8 @@ def kims_writable_by(user) -> QuerySet[Kim]:
 
 def access_post_for_edit(*, user, slug: str) -> Post:
     """The post of this slug, if the user may change it; else Http404 or PermissionDenied."""
-    post = Post.objects.select_related("kim", "category").filter(slug=slug).first()
+    # The village too: a fact check's preview links its aspiration buttons to it.
+    post = Post.objects.select_related("kim", "category", "village").filter(slug=slug).first()
     if post is None or not permissions.can_view_post(user, post):
         raise Http404
     if not permissions.can_edit_post(user, post):
