@@ -91,11 +91,16 @@ def kim_status_change(*, kim: Kim, to_status: str, reason: str, actor: User) -> 
 
 
 @transaction.atomic
-def kim_register(*, actor: User, status_reason: str = "", **fields) -> Kim:
-    """Staff register a KIM; its first status is recorded in the history like any change."""
+def kim_register(*, actor: User, status_reason: str = "", kim: Kim | None = None, **fields) -> Kim:
+    """Staff register a KIM; its first status is recorded in the history like any change.
+    ``kim`` is the unsaved KIM to save (the admin's add form built one), else a new one."""
     _require(permissions.can_edit_kim_registry(actor))
     focus_areas = fields.pop("focus_areas", [])
-    kim = Kim(**fields)
+    if kim is None:
+        kim = Kim(**fields)
+    else:
+        for name, value in fields.items():
+            setattr(kim, name, value)
     if kim.village_id:
         kim.district_id = kim.village.district_id
     kim.slug = kim.slug or kim_slug_for(

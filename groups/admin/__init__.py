@@ -323,12 +323,9 @@ class KimAdmin(ImportExportModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        kim = kim_register(actor=request.user, **form.cleaned_data)
-        # The add view goes on with ``obj`` (focus areas, inlines, log, redirect): make it the
-        # KIM the service saved.
-        obj.pk = kim.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
+        # The service saves ``obj`` itself: the add view goes on with it (focus areas,
+        # inlines, log, redirect).
+        kim_register(actor=request.user, kim=obj, **form.cleaned_data)
 
     @admin.display(description=_("Village, district"), ordering="district__name")
     def place(self, obj):
