@@ -1,6 +1,6 @@
-"""Dinkominfo staff pages, usable on a phone: a training's participants and counts, adding
-and importing invitees, check-in per day (by QR code or name), the printable attendance sheet
-(daftar hadir) and the exports. Trainings themselves are created in the admin."""
+"""Dinkominfo staff pages, usable on a phone: creating and editing a training, its status,
+agenda and materials, its participants and counts, adding and importing invitees, check-in per
+day (by QR code or name), the printable attendance sheet (daftar hadir) and the exports."""
 
 import csv
 from datetime import date
