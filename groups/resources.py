@@ -22,16 +22,23 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
 from core.spreadsheets import cell_text
-from core.validators import normalize_whatsapp_number, validate_whatsapp_number
 from groups import permissions
+from groups.importing import (
+    COLUMN_OF_FIELD,
+    active_chair,
+    chair_cells_clean,
+    chair_save,
+    chair_update_for,
+    kim_place_find,
+    kim_sheet_update,
+)
 from groups.models import Kim, Membership
-from groups.services import kim_register, kim_status_change
+from groups.services import kim_register
 from regions.models import District, Village
 
 COLUMNS = [
@@ -49,31 +56,7 @@ COLUMNS = [
     "nama_ketua",
     "hp_ketua",
 ]
-# The model fields a row writes, and the column that holds each (for error messages).
-COLUMN_OF_FIELD = {
-    "name": "nama_kim",
-    "level": "tingkat",
-    "village": "kode_wilayah",
-    "district": "kode_wilayah",
-    "status": "status",
-    "sk_number": "nomor_sk",
-    "sk_date": "tanggal_sk",
-    "sk_issuer": "penerbit_sk",
-    "founded_on": "tanggal_berdiri",
-    "registration_number": "nomor_registrasi",
-}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def active_chair(kim: Kim) -> Membership | None:
-    """The KIM's active chair, from the ``active_chairs`` prefetch of an export if present."""
-    if kim.pk is None:
-        return None
-    if hasattr(kim, "active_chairs"):
-        chairs = kim.active_chairs
-    else:
-        chairs = kim.memberships.active().filter(role=Membership.Role.CHAIR).select_related("user")
-    return next(iter(chairs), None)
 
 
 class TextWidget(widgets.CharWidget):
@@ -323,8 +306,9 @@ class KimResource(resources.ModelResource):
             if is_create:
                 self._register(instance, actor)
             else:
-                self._update(instance, actor)
-            self._save_chair(instance, row, actor)
+                kim_sheet_update(kim=instance, actor=actor)
+            if (update := self._chair_update(instance, row)) is not None:
+                chair_save(kim=instance, update=update, actor=actor)
         except ValidationError as err:
             raise self._by_column(err) from err
 
@@ -343,8 +327,15 @@ class KimResource(resources.ModelResource):
             for column in ("tingkat", "kode_wilayah", "nama_desa", "nama_kecamatan")
         )
         if key not in self._places:
+            level, code, village_name, district_name = key
             try:
-                self._places[key] = self._find_place(*key)
+                self._places[key] = kim_place_find(
+                    level=level,
+                    code=code,
+                    village_name=village_name,
+                    district_name=district_name,
+                    regions_by_code=self._regions_by_code,
+                )
             except ValidationError as err:
                 self._places[key] = err
         place = self._places[key]
@@ -352,179 +343,24 @@ class KimResource(resources.ModelResource):
             raise place
         return place
 
-    def _find_place(self, level, code, village_name, district_name):
-        level = level.lower()
-        if level and level not in Kim.Level.values:
-            raise ValidationError(
-                {
-                    "tingkat": _("Unknown level “%(value)s”; use desa or kecamatan.")
-                    % {"value": level}
-                }
-            )
-        if code:
-            return self._place_by_code(level, code)
-        if not district_name:
-            raise ValidationError(
-                {"kode_wilayah": _("Give the region code, or the village and district names.")}
-            )
-        districts = list(District.objects.in_area().filter(name__iexact=district_name)[:2])
-        if len(districts) != 1:
-            raise ValidationError(
-                {
-                    "nama_kecamatan": _("No single district called “%(name)s” in the area.")
-                    % {"name": district_name}
-                }
-            )
-        level = level or (Kim.Level.VILLAGE if village_name else Kim.Level.DISTRICT)
-        if level == Kim.Level.DISTRICT:
-            return level, None, districts[0]
-        villages = list(
-            Village.objects.filter(district=districts[0], name__iexact=village_name)
-            .select_related("district")
-            .order_by("code")[:2]
-        )
-        if len(villages) != 1:
-            raise ValidationError(
-                {
-                    "nama_desa": _(
-                        "No single village called “%(name)s” in %(district)s; give its code."
-                    )
-                    % {"name": village_name, "district": districts[0].name}
-                }
-            )
-        return level, villages[0], villages[0].district
-
-    def _place_by_code(self, level, code):
-        code_level = {4: Kim.Level.VILLAGE, 3: Kim.Level.DISTRICT}.get(len(code.split(".")))
-        if code_level is None or (level and level != code_level):
-            expected = {
-                Kim.Level.VILLAGE: _("a village KIM needs a village code such as 16.06.01.2001"),
-                Kim.Level.DISTRICT: _("a district KIM needs a district code such as 16.06.01"),
-            }
-            raise ValidationError(
-                {
-                    "kode_wilayah": _("“%(code)s” does not fit: %(expected)s.")
-                    % {"code": code, "expected": expected[level or Kim.Level.VILLAGE]}
-                }
-            )
-        if code_level == Kim.Level.VILLAGE:
-            if self._regions_by_code is not None:
-                village = self._regions_by_code.get(code)
-            else:
-                village = (
-                    Village.objects.in_area().select_related("district").filter(code=code).first()
-                )
-            if village is None:
-                raise ValidationError(
-                    {
-                        "kode_wilayah": _("No village has the code “%(code)s” in the area.")
-                        % {"code": code}
-                    }
-                )
-            return code_level, village, village.district
-        if self._regions_by_code is not None:
-            district = self._regions_by_code.get(code)
-        else:
-            district = District.objects.in_area().filter(code=code).first()
-        if district is None:
-            raise ValidationError(
-                {
-                    "kode_wilayah": _("No district has the code “%(code)s” in the area.")
-                    % {"code": code}
-                }
-            )
-        return code_level, None, district
-
     # --- writing -------------------------------------------------------------------------
 
     def _register(self, instance: Kim, actor) -> None:
-        kim = kim_register(
-            actor=actor,
-            status_reason=_("Imported from spreadsheet."),
-            **{field: getattr(instance, field) for field in COLUMN_OF_FIELD},
-        )
-        # The row result and the admin's log point at the instance import-export made.
-        for field in Kim._meta.concrete_fields:
-            setattr(instance, field.attname, getattr(kim, field.attname))
-        instance._state.adding = False
+        # The instance import-export made is the one saved: the row result and the admin's
+        # log point at it.
+        kim_register(actor=actor, status_reason=_("Imported from spreadsheet."), kim=instance)
         instance.active_chairs = []  # a new KIM has none yet
         if self._kims_by_key is not None:
             self._remember(instance)  # a later row with its name and place updates it
 
-    def _update(self, instance: Kim, actor) -> None:
-        """Save what the row changed; a new status goes through the service, into the history."""
-        attnames = {field: Kim._meta.get_field(field).attname for field in COLUMN_OF_FIELD}
-        stored = Kim.objects.values(*attnames.values()).get(pk=instance.pk)
-        changed = [
-            field
-            for field, attname in attnames.items()
-            if field != "status" and getattr(instance, attname) != stored[attname]
-        ]
-        to_status, instance.status = instance.status, stored["status"]
-        if changed:
-            instance.save(update_fields=[*changed, "updated_at"])
-        if to_status != instance.status:
-            try:
-                kim_status_change(
-                    kim=instance,
-                    to_status=to_status,
-                    reason=_("Imported from spreadsheet."),
-                    actor=actor,
-                )
-            except ValidationError as err:
-                raise ValidationError({"status": err.messages}) from err
-            instance.status = to_status
-
     # --- the chair -----------------------------------------------------------------------
 
     def _chair_cells(self, row) -> tuple[str, str]:
-        name = cell_text(row.get("nama_ketua"))
-        phone = cell_text(row.get("hp_ketua")).replace(" ", "")
-        if phone.startswith("8"):  # a number cell lost the leading zero of 08...
-            phone = "0" + phone
-        if phone:
-            try:
-                validate_whatsapp_number(phone)
-            except ValidationError as err:
-                raise ValidationError({"hp_ketua": err.messages}) from err
-            phone = normalize_whatsapp_number(phone)
-        return name, phone
+        return chair_cells_clean(name=row.get("nama_ketua"), phone=row.get("hp_ketua"))
 
     def _chair_update(self, kim: Kim, row) -> dict | None:
-        """What the chair cells change: the fields of a chair to add or update, or None."""
         name, phone = self._chair_cells(row)
-        if not name:
-            return None
-        chair = active_chair(kim)
-        if chair is None:
-            return {"person_name": name, "person_phone": phone}
-        if chair.user_id:
-            return None
-        update = {"person_name": name, "person_phone": phone or chair.person_phone}
-        if update == {"person_name": chair.person_name, "person_phone": chair.person_phone}:
-            return None
-        return update
-
-    def _save_chair(self, kim: Kim, row, actor) -> None:
-        update = self._chair_update(kim, row)
-        if update is None:
-            return
-        chair = active_chair(kim) or Membership(
-            kim=kim,
-            role=Membership.Role.CHAIR,
-            status=Membership.Status.ACTIVE,
-            decided_by=actor,
-            decided_at=timezone.now(),
-        )
-        for field, value in update.items():
-            setattr(chair, field, value)
-        # The fields are checked; the constraints (one active chair, a name or an account) hold
-        # by construction: a chair is added only to a KIM without one, always with a name. The
-        # database still enforces them, and skipping their queries halves a big file's time.
-        chair.full_clean(exclude=["kim", "decided_by"], validate_constraints=False)
-        chair.save()
-        if hasattr(kim, "active_chairs"):
-            kim.active_chairs = [chair]
+        return chair_update_for(kim=kim, name=name, phone=phone)
 
     def _by_column(self, err: ValidationError) -> ValidationError:
         """Errors named by the sheet's columns rather than the model's fields."""
