@@ -16,6 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from psycopg2 import sql
 
 from imports.models import ImportJob
 from imports.registry import IMPORTERS, importer_allows
@@ -148,8 +149,9 @@ class ProgressWriter:
             self._connection = connections.create_connection(DEFAULT_DB_ALIAS)
         with self._connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET rows_done = %s, updated_at = %s "
-                "WHERE id = %s",
+                sql.SQL("UPDATE {} SET rows_done = %s, updated_at = %s WHERE id = %s").format(
+                    sql.Identifier(ImportJob._meta.db_table)
+                ),
                 [done, timezone.now(), self.job.pk],
             )
         self.written = done
