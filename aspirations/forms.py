@@ -1,11 +1,9 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import WhatsAppNumberField
 from aspirations.models import Category, Opd, Submission
-from aspirations.services import code_normalise
 from core.forms import PhotoField, PhotoLostNotice
 from core.uploads import MB, ImageValidator
 from news.models import Post
@@ -221,80 +219,6 @@ class TrackForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
-
-
-class QueueFilterForm(forms.Form):
-    """District, status and kind. The districts come as a list (the area's, cached, or a
-    manager's own), so the choices cost no query of their own."""
-
-    kode = forms.CharField(label=_("Tracking code"), required=False, max_length=40)
-    kecamatan = forms.ChoiceField(label=_("District"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    jenis = forms.ChoiceField(label=_("Kind"), required=False)
-
-    def __init__(self, *args, districts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.districts = {district.code: district for district in districts}
-        self.fields["kecamatan"].choices = [("", _("All districts"))] + [
-            (code, district.name) for code, district in self.districts.items()
-        ]
-        self.fields["status"].choices = [("", _("All statuses")), *Submission.Status.choices]
-        self.fields["jenis"].choices = [("", _("All kinds")), *Submission.Kind.choices]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
-        self.fields["kode"].widget.attrs = {
-            "class": "form-control text-uppercase",
-            "autocapitalize": "characters",
-            "spellcheck": "false",
-            "enterkeyhint": "search",
-        }
-
-    def filter(self, submissions):
-        """The submissions matching the filters; none when a value is not one we know."""
-        if not self.is_bound:
-            return submissions
-        if not self.is_valid():
-            return submissions.none()
-        data = self.cleaned_data
-        if data.get("kode"):
-            # A caller reads out the code on the phone: case, spaces and dashes do not matter.
-            submissions = submissions.filter(code=code_normalise(data["kode"]))
-        if data["kecamatan"]:
-            submissions = submissions.filter(district_id=self.districts[data["kecamatan"]].pk)
-        if data.get("status"):
-            submissions = submissions.filter(status=data["status"])
-        if data["jenis"]:
-            submissions = submissions.filter(kind=data["jenis"])
-        return submissions
-
-
-class PublicFilterForm(QueueFilterForm):
-    q = forms.CharField(label=_("Search words"), required=False, max_length=100)
-    kategori = forms.ChoiceField(label=_("Category"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["status"]
-        del self.fields["kode"]
-        self.categories = {category.slug: category for category in Category.objects.all()}
-        self.fields["kategori"].choices = [("", _("All categories"))] + [
-            (slug, category.name) for slug, category in self.categories.items()
-        ]
-        self.fields["kategori"].widget.attrs["class"] = "form-select"
-        self.fields["q"].widget.attrs = {"class": "form-control", "enterkeyhint": "search"}
-
-    def filter(self, submissions):
-        submissions = super().filter(submissions)
-        if not self.is_bound or not self.is_valid():
-            return submissions
-        if self.cleaned_data["kategori"]:
-            category = self.categories[self.cleaned_data["kategori"]]
-            submissions = submissions.filter(category_id=category.pk)
-        for word in self.cleaned_data["q"].split()[:6]:
-            submissions = submissions.filter(
-                Q(title__icontains=word) | Q(text__icontains=word) | Q(answer__icontains=word)
-            )
-        return submissions
 
 
 class NoteForm(forms.Form):

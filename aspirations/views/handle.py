@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from aspirations.forms import AnswerForm, ForwardForm, NoteForm, QueueFilterForm, RejectForm
+from aspirations.filters import QueueFilter
+from aspirations.forms import AnswerForm, ForwardForm, NoteForm, RejectForm
 from aspirations.models import Submission, SubmissionChange
 from aspirations.selectors import (
     submission_get_for_handler,
@@ -45,14 +46,18 @@ class QueueView(permissions.RoleRequiredMixin, ListView):
                 .distinct()
                 .order_by("name")
             )
-        self.filter_form = QueueFilterForm(self.request.GET or None, districts=districts)
-        return self.filter_form.filter(submission_list_for_handler(user=user))
+        self.filterset = QueueFilter(
+            self.request.GET or None,
+            queryset=submission_list_for_handler(user=user),
+            districts=districts,
+        )
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filter_form=self.filter_form,
+            filter_form=self.filterset.form,
             query_string=query.urlencode(),
             can_view_statistics=permissions.can_view_aspiration_statistics(self.request.user),
             **kwargs,

@@ -15,12 +15,12 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from aspirations import limits
+from aspirations.filters import PublicFilter
 from aspirations.forms import (
     CIRCULATED_SUGGESTIONS,
     AspirationForm,
     HoaxReportForm,
     OpdAnswerForm,
-    PublicFilterForm,
     TrackForm,
 )
 from aspirations.models import Submission
@@ -243,9 +243,9 @@ class TrackView(TemplateView):
         return response
 
 
-def _public_filter(request):
+def _public_filter(request, submissions):
     districts = [region for region in region_area_parts() if isinstance(region, District)]
-    return PublicFilterForm(request.GET or None, districts=districts)
+    return PublicFilter(request.GET or None, queryset=submissions, districts=districts)
 
 
 class PublicListView(ListView):
@@ -256,15 +256,15 @@ class PublicListView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        self.filter_form = _public_filter(self.request)
         submissions = Submission.objects.public().for_list().order_by("-answered_at", "-id")
-        return self.filter_form.filter(submissions)
+        self.filterset = _public_filter(self.request, submissions)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filter_form=self.filter_form, query_string=query.urlencode(), **kwargs
+            filter_form=self.filterset.form, query_string=query.urlencode(), **kwargs
         )
 
 

@@ -8,7 +8,8 @@ from django.views.generic import DetailView, FormView, ListView
 
 from core.sharing import share_image
 from groups import permissions
-from groups.forms import KimFilter, MembershipRequestForm
+from groups.filters import KimFilter
+from groups.forms import MembershipRequestForm
 from groups.models import Kim
 from groups.selectors import kim_get_public, kim_list_public, kim_status_counts
 from groups.services import membership_request

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from groups import permissions
-from groups.models import Kim
+from news.filters import ModerationFilter
 from news.models import Post, PostPhoto, PostStatusChange
 from news.services import (
     post_feature,
@@ -33,7 +33,6 @@ from news.services import (
     post_return,
     post_unpublish,
 )
-from regions.models import District
 
 Status = Post.Status
 
@@ -64,28 +63,6 @@ def _queue_tabs(now) -> dict[str, tuple]:
     }
 
 
-class QueueFilterForm(forms.Form):
-    kecamatan = forms.ModelChoiceField(
-        label=gettext_lazy("District"),
-        queryset=District.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("All districts"),
-    )
-    kim = forms.ModelChoiceField(
-        label="KIM",
-        queryset=Kim.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=gettext_lazy("All KIMs"),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kecamatan"].queryset = District.objects.in_area().order_by("name")
-        self.fields["kim"].queryset = Kim.objects.in_area().order_by("name").only("name", "slug")
-
-
 class ModerationQueueView(permissions.RoleRequiredMixin, ListView):
     """Posts by review state (submitted ones, newest first, by default), by district or KIM."""
 
@@ -100,14 +77,8 @@ class ModerationQueueView(permissions.RoleRequiredMixin, ListView):
         self.tab = self.request.GET.get("status")
         if self.tab not in self.tabs:
             self.tab = "diajukan"
-        self.filter_form = QueueFilterForm(self.request.GET or None)
-        posts = Post.objects.all()
-        if self.filter_form.is_valid():
-            if district := self.filter_form.cleaned_data["kecamatan"]:
-                posts = posts.filter(district=district)
-            if kim := self.filter_form.cleaned_data["kim"]:
-                posts = posts.filter(kim=kim)
-        self.filtered = posts
+        self.filterset = ModerationFilter(self.request.GET or None, queryset=Post.objects.all())
+        self.filtered = posts = self.filterset.qs
         _label, condition, ordering = self.tabs[self.tab]
         return (
             posts.filter(condition)
@@ -125,14 +96,14 @@ class ModerationQueueView(permissions.RoleRequiredMixin, ListView):
         filters = {
             name: value
             for name, value in self.request.GET.items()
-            if name in QueueFilterForm.base_fields and value
+            if name in ModerationFilter.base_filters and value
         }
         return super().get_context_data(
             tabs=[
                 (value, label, counts.get(value)) for value, (label, _c, _o) in self.tabs.items()
             ],
             tab=self.tab,
-            filter_form=self.filter_form,
+            filter_form=self.filterset.form,
             filter_query=urlencode(filters),
             query_string=urlencode({**filters, "status": self.tab}),
             **kwargs,

@@ -11,8 +11,6 @@ import hashlib
 from math import ceil
 from urllib.parse import quote
 
-import django_filters
-from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -20,7 +18,6 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -33,11 +30,10 @@ from core.sharing import (
 )
 from core.urls_cache import reverse_with_slug
 from groups import permissions
-from groups.models import Kim
 from news.cache import cached
+from news.filters import PostFilter
 from news.models import Post
 from news.selectors import (
-    category_list,
     post_get_for_detail,
     post_list_cards,
     post_list_public,
@@ -47,12 +43,7 @@ from news.selectors import (
     search_query_for,
 )
 from news.sharing import post_share_card, post_whatsapp_text
-from regions.models import District, Village
-from regions.selectors import (
-    region_area_parts,
-    region_display_name,
-    region_find_in_area,
-)
+from regions.models import District
 
 PER_PAGE = 20
 MAX_PAGES = 50
@@ -104,83 +95,6 @@ class CappedPaginator(Paginator):
         if self.count == 0 and not self.allow_empty_first_page:
             return 0
         return ceil(max(1, min(self.count, self.limit) - self.orphans) / self.per_page)
-
-
-class PostFilter(django_filters.FilterSet):
-    """The filters of the news list and of search: category, kind, region and KIM.
-
-    The region choices are the parts of the portal's area, as in the KIM directory; a link may
-    name any region inside the area. Regions and categories are resolved to ids here, so the
-    posts query filters on the indexed columns without joins.
-    """
-
-    kategori = django_filters.CharFilter(
-        label=_("Category"), method="filter_category", widget=forms.Select
-    )
-    jenis = django_filters.ChoiceFilter(
-        label=_("Kind"), field_name="kind", choices=Post.Kind.choices, empty_label=_("All kinds")
-    )
-    wilayah = django_filters.CharFilter(
-        label=_("Region"), method="filter_region", widget=forms.Select
-    )
-    kim = django_filters.ModelChoiceFilter(
-        label=_("KIM"),
-        queryset=lambda request: Kim.objects.public().in_area(),
-        to_field_name="slug",
-        widget=forms.HiddenInput,
-    )
-
-    class Meta:
-        model = Post
-        fields = ["kategori", "jenis", "wilayah", "kim"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.categories = {category.slug: category for category in category_list()}
-        self.form.fields["kategori"].widget.choices = [("", _("All categories"))] + [
-            (slug, category.name) for slug, category in self.categories.items()
-        ]
-        children = region_area_parts()
-        self.regions = {child.code: child for child in children}
-        choices = [("", _("Everywhere"))] + [(child.code, child.name) for child in children]
-        code = (self.data or {}).get("wilayah", "")
-        if code and code not in self.regions:
-            region = region_find_in_area(code=code)
-            if region is not None:
-                self.regions[code] = region
-                choices.append((code, region_display_name(region=region)))
-        self.form.fields["wilayah"].widget.choices = choices
-        for name in ("kategori", "jenis", "wilayah"):
-            self.form.fields[name].widget.attrs["class"] = "form-select"
-
-    @property
-    def region(self):
-        """The region filtered by, if any."""
-        return self.regions.get(self.form.cleaned_data.get("wilayah", ""))
-
-    def filter_category(self, queryset, name, value):
-        category = self.categories.get(value)
-        return queryset.none() if category is None else queryset.filter(category_id=category.pk)
-
-    def filter_region(self, queryset, name, value):
-        """Posts placed in the region: a village, a district (with its district KIMs), or all
-        districts of a regency or province."""
-        region = self.regions.get(value)
-        if region is None:
-            return queryset.none()
-        if isinstance(region, Village):
-            return queryset.filter(district_id=region.district_id, village_id=region.pk)
-        if isinstance(region, District):
-            return queryset.filter(district_id=region.pk)
-        districts = District.objects.filter(code__startswith=region.code + ".")
-        return queryset.filter(district__in=districts)
-
-
-def _filtered(filterset: PostFilter):
-    """The filtered posts; none when a filter's value is not one we know."""
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset.queryset.none()
-    return filterset.qs
 
 
 def _query_string(request, *, drop=("page",)) -> str:
@@ -245,7 +159,7 @@ class PostListView(CappedListMixin, ListView):
         self.filterset = PostFilter(
             self.request.GET or None, queryset=post_list_public(), request=self.request
         )
-        return post_list_cards(posts=_filtered(self.filterset))
+        return post_list_cards(posts=self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -273,7 +187,7 @@ class SearchView(CappedListMixin, ListView):
         )
         if self.query is None:
             return Post.objects.none()
-        return post_list_search(posts=_filtered(self.filterset), query=self.query)
+        return post_list_search(posts=self.filterset.qs, query=self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
