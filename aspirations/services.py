@@ -191,17 +191,17 @@ def _move(submission: Submission, to_status: str, allowed_from, actor: User) -> 
     return from_status
 
 
+def _moved_save(submission: Submission, *, from_status: str, actor, note: str, fields=()) -> None:
+    """Save a submission ``_move`` moved (its status and the given fields) and log the move."""
+    submission.save(update_fields=["status", *fields, "updated_at"])
+    status_change_log(record=submission, from_status=from_status, actor=actor, note=note)
+
+
 @transaction.atomic
 def submission_verify(*, submission: Submission, actor: User, note: str = "") -> Submission:
     """A handler confirms a received submission is genuine and in their remit."""
     from_status = _move(submission, Status.VERIFIED, _ACTION_FROM["verifikasi"], actor)
-    submission.save(update_fields=["status", "updated_at"])
-    status_change_log(
-        record=submission,
-        from_status=from_status,
-        actor=actor,
-        note=text_clean(note),
-    )
+    _moved_save(submission, from_status=from_status, actor=actor, note=text_clean(note))
     return submission
 
 
@@ -227,13 +227,12 @@ def submission_forward(
     submission.forwarded_to = forwarded_to[:200]
     submission.forwarded_opd = opd
     submission.full_clean()
-    submission.save(update_fields=["status", "forwarded_to", "forwarded_opd", "updated_at"])
-    note = text_clean(note)
-    status_change_log(
-        record=submission,
+    _moved_save(
+        submission,
         from_status=from_status,
         actor=actor,
-        note=f"{forwarded_to}\n{note}".strip(),
+        note=f"{forwarded_to}\n{text_clean(note)}".strip(),
+        fields=["forwarded_to", "forwarded_opd"],
     )
     if opd is not None and opd.email:
         pk, opd_pk = submission.pk, opd.pk
@@ -390,13 +389,7 @@ def _answer_save(
 def submission_close(*, submission: Submission, actor: User, note: str = "") -> Submission:
     """Mark an answered submission as done."""
     from_status = _move(submission, Status.CLOSED, _ACTION_FROM["selesai"], actor)
-    submission.save(update_fields=["status", "updated_at"])
-    status_change_log(
-        record=submission,
-        from_status=from_status,
-        actor=actor,
-        note=text_clean(note),
-    )
+    _moved_save(submission, from_status=from_status, actor=actor, note=text_clean(note))
     return submission
 
 
@@ -411,12 +404,8 @@ def submission_reject(*, submission: Submission, actor: User, reason: str) -> Su
     from_status = _move(submission, Status.REJECTED, _ACTION_FROM["tolak"], actor)
     submission.rejection_reason = reason[:1000]
     submission.full_clean()
-    submission.save(update_fields=["status", "rejection_reason", "updated_at"])
-    status_change_log(
-        record=submission,
-        from_status=from_status,
-        actor=actor,
-        note=reason,
+    _moved_save(
+        submission, from_status=from_status, actor=actor, note=reason, fields=["rejection_reason"]
     )
     pk = submission.pk
     transaction.on_commit(lambda: submission_notify_rejected.enqueue(submission_id=pk))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import PhotoField, PhotoLostNotice
 from groups.models import Kim
 from news.models import Post
+from news.services import CONTENT_FIELDS
 
 
 class PostForm(forms.ModelForm):
@@ -18,17 +19,7 @@ class PostForm(forms.ModelForm):
 
     class Meta:
         model = Post
-        fields = [
-            "title",
-            "lead",
-            "body",
-            "kind",
-            "category",
-            "claim",
-            "claim_source",
-            "verdict",
-            "evidence",
-        ]
+        fields = CONTENT_FIELDS
         widgets = {
             "lead": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 12, "data-editor": ""}),

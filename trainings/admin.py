@@ -21,6 +21,7 @@ from trainings.models import (
 )
 from trainings.services import (
     COVER_MAX_SIDE,
+    training_cancel_notice,
     training_status_change,
     waiting_list_promote,
 )
@@ -137,16 +138,7 @@ class TrainingAdmin(admin.ModelAdmin):
             return False
         training.status = to_status
         if to_status == Training.Status.CANCELLED:
-            self.message_user(
-                request,
-                ngettext(
-                    "%d participant is emailed that the training is cancelled.",
-                    "%d participants are emailed that the training is cancelled.",
-                    emailed,
-                )
-                % emailed,
-                messages.WARNING,
-            )
+            self.message_user(request, training_cancel_notice(emailed), messages.WARNING)
         return True
 
     @admin.display(description=_("participants"))

@@ -38,63 +38,69 @@ LAST = ["Permana", "Utami", "Siregar", "Handayani", "Purba", "Maharani", "Sitomp
 
 def _sessions_finished(training: Training) -> None:
     first, second = training.days
-    agenda = [
-        (
-            first,
-            time(8, 0),
-            time(9, 0),
-            "Pembukaan dan arah kebijakan kehumasan daerah",
-            "Kepala Dinas Kominfo",
-            "Dinas Komunikasi dan Informatika",
-        ),
-        (
-            first,
-            time(9, 0),
-            time(12, 0),
-            "Menulis berita yang benar dan menarik",
-            "Pranata Humas Ahli Muda",
-            "Dinas Komunikasi dan Informatika",
-        ),
-        (
-            first,
-            time(13, 0),
-            time(16, 0),
-            "Praktik menulis rilis kegiatan OPD",
-            "Redaktur pelaksana",
-            "Harian daerah",
-        ),
-        (
-            second,
-            time(8, 0),
-            time(11, 30),
-            "KIM, kehumasan dan jurnalisme warga",
-            "Kabid Pengelolaan Informasi Publik",
-            "Dinas Kominfo Provinsi Sumatera Selatan",
-        ),
-        (
-            second,
-            time(13, 0),
-            time(15, 0),
-            "Menangkal hoaks di grup WhatsApp desa",
-            "Kabid Pengelolaan Informasi Publik",
-            "Dinas Kominfo Provinsi Sumatera Selatan",
-        ),
-        (
-            second,
-            time(15, 0),
-            time(16, 0),
-            "Penutupan",
-            "Kabid Komunikasi Publik",
-            "Dinas Komunikasi dan Informatika",
-        ),
-    ]
-    speakers = {
-        "Kepala Dinas Kominfo": "Hendri Saputra, S.Sos., M.Si.",
-        "Pranata Humas Ahli Muda": "Meita Ariansi, S.E., M.Si.",
-        "Redaktur pelaksana": "Dodi Kurniawan",
-        "Kabid Pengelolaan Informasi Publik": "Arman Syahputra, S.STP., M.Si.",
-        "Kabid Komunikasi Publik": "Yeni Marlina, S.K.M., M.Si.",
-    }
+    _agenda_add(
+        training,
+        [
+            (
+                first,
+                time(8, 0),
+                time(9, 0),
+                "Pembukaan dan arah kebijakan kehumasan daerah",
+                "Hendri Saputra, S.Sos., M.Si.",
+                "Kepala Dinas Kominfo",
+                "Dinas Komunikasi dan Informatika",
+            ),
+            (
+                first,
+                time(9, 0),
+                time(12, 0),
+                "Menulis berita yang benar dan menarik",
+                "Meita Ariansi, S.E., M.Si.",
+                "Pranata Humas Ahli Muda",
+                "Dinas Komunikasi dan Informatika",
+            ),
+            (
+                first,
+                time(13, 0),
+                time(16, 0),
+                "Praktik menulis rilis kegiatan OPD",
+                "Dodi Kurniawan",
+                "Redaktur pelaksana",
+                "Harian daerah",
+            ),
+            (
+                second,
+                time(8, 0),
+                time(11, 30),
+                "KIM, kehumasan dan jurnalisme warga",
+                "Arman Syahputra, S.STP., M.Si.",
+                "Kabid Pengelolaan Informasi Publik",
+                "Dinas Kominfo Provinsi Sumatera Selatan",
+            ),
+            (
+                second,
+                time(13, 0),
+                time(15, 0),
+                "Menangkal hoaks di grup WhatsApp desa",
+                "Arman Syahputra, S.STP., M.Si.",
+                "Kabid Pengelolaan Informasi Publik",
+                "Dinas Kominfo Provinsi Sumatera Selatan",
+            ),
+            (
+                second,
+                time(15, 0),
+                time(16, 0),
+                "Penutupan",
+                "Yeni Marlina, S.K.M., M.Si.",
+                "Kabid Komunikasi Publik",
+                "Dinas Komunikasi dan Informatika",
+            ),
+        ],
+    )
+
+
+def _agenda_add(training: Training, agenda) -> None:
+    """Sessions from rows of (day, start, end, topic, speaker, position, institution)."""
     Session.objects.bulk_create(
         Session(
             training=training,
@@ -102,11 +108,11 @@ def _sessions_finished(training: Training) -> None:
             start_time=start,
             end_time=end,
             topic=topic,
-            speaker_name=speakers[position],
+            speaker_name=name,
             speaker_position=position,
             speaker_institution=institution,
         )
-        for day, start, end, topic, position, institution in agenda
+        for day, start, end, topic, name, position, institution in agenda
     )
 
 
@@ -216,39 +222,37 @@ def _upcoming_training(*, resident: User) -> Training:
         registration_closes_at=timezone.now() + timedelta(days=12),
         contact="Bidang Komunikasi Publik",
     )
-    Session.objects.bulk_create(
+    _agenda_add(
+        training,
         [
-            Session(
-                training=training,
-                date=start,
-                start_time=time(8, 30),
-                end_time=time(10, 0),
-                topic="Mengenali hoaks, disinformasi dan misinformasi",
-                speaker_name="Arman Syahputra, S.STP., M.Si.",
-                speaker_position="Kabid Pengelolaan Informasi Publik",
-                speaker_institution="Dinas Kominfo Provinsi Sumatera Selatan",
+            (
+                start,
+                time(8, 30),
+                time(10, 0),
+                "Mengenali hoaks, disinformasi dan misinformasi",
+                "Arman Syahputra, S.STP., M.Si.",
+                "Kabid Pengelolaan Informasi Publik",
+                "Dinas Kominfo Provinsi Sumatera Selatan",
             ),
-            Session(
-                training=training,
-                date=start,
-                start_time=time(10, 0),
-                end_time=time(12, 0),
-                topic="Praktik cek fakta: foto, video dan pesan berantai",
-                speaker_name="Dodi Kurniawan",
-                speaker_position="Pemeriksa fakta",
-                speaker_institution="Jaringan cek fakta daerah",
+            (
+                start,
+                time(10, 0),
+                time(12, 0),
+                "Praktik cek fakta: foto, video dan pesan berantai",
+                "Dodi Kurniawan",
+                "Pemeriksa fakta",
+                "Jaringan cek fakta daerah",
             ),
-            Session(
-                training=training,
-                date=start,
-                start_time=time(13, 0),
-                end_time=time(15, 0),
-                topic="Menulis klarifikasi di portal KIM",
-                speaker_name="Meita Ariansi, S.E., M.Si.",
-                speaker_position="Pranata Humas Ahli Muda",
-                speaker_institution="Dinas Komunikasi dan Informatika",
+            (
+                start,
+                time(13, 0),
+                time(15, 0),
+                "Menulis klarifikasi di portal KIM",
+                "Meita Ariansi, S.E., M.Si.",
+                "Pranata Humas Ahli Muda",
+                "Dinas Komunikasi dan Informatika",
             ),
-        ]
+        ],
     )
     Registration.objects.create(
         training=training,

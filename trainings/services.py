@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.mail import mail_keys_queued, mail_sent_hook
@@ -143,6 +144,18 @@ def training_status_change(*, training: Training, actor: User, to_status: str) -
     if to_status == Training.Status.CANCELLED:
         return training_cancellation_notify(training=training, actor=actor)
     return 0
+
+
+def training_cancel_notice(emailed: int) -> str:
+    """What staff are told after a cancellation emailed ``emailed`` people."""
+    return (
+        ngettext(
+            "%d participant is emailed that the training is cancelled.",
+            "%d participants are emailed that the training is cancelled.",
+            emailed,
+        )
+        % emailed
+    )
 
 
 @transaction.atomic

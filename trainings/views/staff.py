@@ -49,6 +49,7 @@ from trainings.services import (
     registration_seat_give,
     session_add,
     session_delete,
+    training_cancel_notice,
     training_finish,
     training_save,
     training_status_change,
@@ -549,15 +550,7 @@ class TrainingStatusView(StaffMixin, View):
                 % {"title": training.title, "status": Training.Status(to).label},
             )
             if emailed:
-                messages.warning(
-                    request,
-                    ngettext(
-                        "%d participant is emailed that the training is cancelled.",
-                        "%d participants are emailed that the training is cancelled.",
-                        emailed,
-                    )
-                    % emailed,
-                )
+                messages.warning(request, training_cancel_notice(emailed))
         return redirect(training.get_manage_url())
 
 
