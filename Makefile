@@ -79,9 +79,11 @@ pytest: system-test $(VENV)/.installed-dev locale/id/LC_MESSAGES/django.mo local
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Page timings and query counts on the national region data with 10,000 KIMs, in a database of
-# its own (bench_kim_portal); the first run imports the regions and takes a minute. Then the news
-# pages under load: gunicorn in production settings over 10,000 posts (bench_news_10000), loaded
-# with wrk; more posts with BENCH_NEWS_ARGS="--posts 1000000".
+# its own (bench_kim_portal); the first run imports the regions and takes a minute. Then every
+# kind of public page under load (scripts/bench_news.py): gunicorn in production settings over N
+# posts with the KIMs' members, trainings and aspirations (bench_news_<N>), loaded with wrk at 4
+# and 16 connections beside the portal's floor and a bare Django floor; the tables go to stdout
+# and var/bench/bench-<N>.md. Shorter loads with BENCH_NEWS_ARGS="--seconds 3".
 bench: system-bench $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=kim_portal.settings_test PORTAL_TEST_DATABASE=bench_kim_portal $(PY) scripts/bench.py
 	$(PY) scripts/bench_news.py --posts $(N) $(BENCH_NEWS_ARGS)

@@ -1,29 +1,39 @@
-"""Load the public news pages over HTTP: gunicorn in production settings, N posts, wrk.
+"""Load every kind of public page over HTTP beside two floors: gunicorn, N posts, wrk.
 
-Seeds N posts (default 10,000) into a database of their own on the embedded PostgreSQL,
-``bench_news_<N>``, never the developer's: the first run creates and migrates it, imports the
-Musi Banyuasin regions and adds KIMs, authors, tags and posts (COPY in batches of 10,000, the
-body HTML rendered once per distinct body, the search vector filled in SQL); a later run at the
-same N reuses it. Then it collects the static files into a temporary directory, starts gunicorn
-(2 sync workers, ``DJANGO_DEBUG=0``, a random secret key) on a free loopback port, and a second
-gunicorn for the floor (``scripts/bench_floor.py``: the same settings and middleware, one view
-returning the bytes of the news list). Each page is loaded with wrk for ``--seconds``.
+    .venv/bin/python scripts/bench_news.py [--posts 10000] [--seconds 8] [--connections 4,16]
+        [--only TEXT] [--seed-only] [--drop]
+    make bench N=1000000            (the same after the KIM pages of scripts/bench.py)
 
-    .venv/bin/python scripts/bench_news.py [--posts 10000] [--seconds 8] [--connections 4] [--drop]
-    make bench BENCH_NEWS_ARGS="--posts 1000000"
+The database is ``bench_news_<N>`` on the embedded PostgreSQL (var/pgdata), never the
+developer's: the first run creates, migrates and seeds it (``scripts/bench_seed.py``: N posts and
+the members, trainings and aspirations that grow with them; 10,000 posts take a minute, a
+million about 15 minutes), a later run at the same N reuses it. The pages are those of
+``scripts/bench_pages.py``: home, news list and detail, a category, search (rare, uncommon and
+common word), feeds, the KIM directory and a profile, coverage, a district and a village,
+trainings, aspirations, sitemaps, and the uncached rows: a logged-in member's home, news list and
+dashboard (a session saved in the database) and the feed with a new query string per request.
 
-wrk comes from Debian (``apt-get install -y wrk``). The table gives requests per second, the
-median and 95th percentile latency, and "× floor": how many times the page's requests per
-second are below those of the floor loaded right after it (1.0× is as fast as returning fixed
-bytes; the machine's speed drifts, so each page is compared with its neighbour), and "alone ms":
-one request with nothing else running (a page slower than the load time shows no req/s).
+Three gunicorns (2 sync workers each, ``DJANGO_DEBUG=0``, a random secret key) serve on loopback
+ports: the portal, the portal's floor (``scripts/bench_floor.py``: the same settings and
+middleware, one view) and the bare floor (``scripts/bench_bare.py``: Django without apps or
+middleware, one view). Both floors answer with the bytes of the page just loaded, so each
+comparison is like with like. Every request carries ``Accept-Encoding: gzip``, as browsers send
+it. Each page is loaded with wrk for ``--seconds`` at each connection count (4 readers; 16, a
+village hall on one Wi-Fi), and both floors right after it: the machine's speed drifts, and a
+ratio means most between neighbouring runs.
+
+Output: a table of each page (status, SQL queries cached / fresh, HTML and gzip size, one request
+alone) and one of the loads (req/s, p50, p95, each floor's req/s and the page's fraction of it,
+the issue's target: 1/4 of the bare floor for cached pages, 1/30 for uncached ones), printed and
+written to var/bench/bench-<N>.md (with var/bench/bench-<N>.json). When runs of two sizes exist
+(e.g. 10,000 and 1,000,000), the report ends with each row's p95 at the larger against the
+smaller. wrk comes from Debian (``make system-bench``, or ``apt-get install -y wrk``).
 """
 
 import argparse
-import csv
-import io
+import gzip
+import json
 import os
-import random
 import re
 import secrets
 import shutil
@@ -34,45 +44,24 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import warnings
-from datetime import timedelta
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from bench_pages import (
+    count_queries,
+    markdown_report,
+    member_session,
+    p95_by_row,
+    p95_comparison,
+    page_list,
+)
+from bench_seed import BASE_DIR, MEDIA_DIR, VAR_DIR, embedded_server, ensure_database, seed
+
 SCRIPTS_DIR = BASE_DIR / "scripts"
-VAR_DIR = BASE_DIR / "var"
+REPORT_DIR = VAR_DIR / "bench"
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-REGIONS_FILE = BASE_DIR / "data" / "regions" / "regions_musi_banyuasin.csv"
-MEDIA_DIR = VAR_DIR / "bench-media"
 
-BATCH = 10_000
-AUTHOR_COUNT = 500
-TAG_COUNT = 60
-BODY_VARIANTS = 200
-COVER_SHARE = 0.10
-TAGGED_SHARE = 0.30
-DINKOMINFO_SHARE = 0.05
-FEATURED_SHARE = 0.002
-YEARS_OF_NEWS = 6
-# The rare word is in RARE_POSTS published posts whatever N is (its result page is the same at
-# 10,000 and at 1,000,000 posts); the uncommon word in one post of UNCOMMON_EVERY (500 posts at
-# a million: a full, ranked page); the common word in most posts.
-RARE_WORD, RARE_POSTS = "bekasam", 8
-UNCOMMON_WORD, UNCOMMON_EVERY = "tempoyak", 2_000
-COMMON_WORD = "warga"
-# (status, share): nearly all published, the rest somewhere in review.
-STATUS_SHARES = [
-    ("terbit", 0.92),
-    ("diajukan", 0.03),
-    ("draft", 0.03),
-    ("dikembalikan", 0.01),
-    ("ditarik", 0.01),
-]
-SCHEDULED_SHARE = 0.005
-KIND_SHARES = [("berita", 0.70), ("pengumuman", 0.15), ("kegiatan", 0.12), ("cek_fakta", 0.03)]
-
-WRK_SCRIPT = """
+WRK_REPORT = """
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout
@@ -80,79 +69,15 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), errors))
 end
 """
-
-TITLES = [
-    "Warga {place} gotong royong membersihkan saluran air",
-    "Posyandu {place} menimbang 80 balita bulan ini",
-    "Petani {place} panen padi lebih awal",
-    "Pelatihan literasi digital untuk pemuda {place}",
-    "Jalan desa {place} mulai diperbaiki",
-    "Musyawarah desa {place} membahas dana desa",
-    "KIM {place} mengajak warga menangkal hoaks",
-    "Pasar murah digelar di {place}",
-    "Vaksinasi anak sekolah di {place} berjalan lancar",
-    "Lomba kebersihan antar-RT di {place}",
-    "Bantuan bibit karet untuk kelompok tani {place}",
-    "Banjir surut, warga {place} kembali ke rumah",
-    "UMKM {place} memasarkan produk lewat media sosial",
-    "Sekolah di {place} menambah ruang kelas",
-    "Ronda malam kembali aktif di {place}",
-    "Pemeriksaan kesehatan gratis untuk lansia {place}",
-]
-LEADS = [
-    "Warga bersama perangkat desa {place} bergotong royong sejak pagi.",
-    "Kegiatan di {place} diikuti puluhan warga dari beberapa dusun.",
-    "Pemerintah desa {place} mengajak seluruh warga ikut serta.",
-    "Kelompok Informasi Masyarakat {place} melaporkan kegiatan ini untuk warga.",
-    "Acara di {place} berlangsung tertib dan mendapat sambutan baik.",
-]
-SENTENCES = [
-    "Kegiatan dimulai pukul tujuh pagi dan selesai menjelang siang.",
-    "Sebanyak **{n} warga** ikut serta membawa peralatan sendiri.",
-    "Kepala desa menyampaikan terima kasih kepada seluruh warga yang hadir.",
-    "Bidan desa memeriksa tekanan darah dan memberikan vitamin.",
-    "Ketua RT berharap kegiatan serupa dapat dilakukan setiap bulan.",
-    "Hasil panen tahun ini lebih baik dibandingkan tahun lalu.",
-    "Pemuda karang taruna membantu menyiapkan tempat dan konsumsi.",
-    "Informasi lebih lanjut dapat ditanyakan kepada perangkat desa.",
-    "Dinas terkait akan memantau perkembangan di lapangan.",
-    "Warga diminta tetap waspada terhadap kabar yang belum jelas sumbernya.",
-    "Anggaran kegiatan berasal dari dana desa tahun berjalan.",
-    "Ibu-ibu PKK menyajikan makanan khas daerah untuk para peserta.",
-    "Jalan sepanjang {n} meter kini dapat dilalui kendaraan roda empat.",
-    "Para peserta mendapat sertifikat setelah mengikuti pelatihan.",
-    "Camat hadir dan memberikan arahan kepada kepala dusun.",
-    "Sungai yang dangkal membuat perahu sulit melintas pada musim kemarau.",
-]
-FACT_CHECK = {
-    "claim": "Beredar pesan berantai bahwa bantuan tunai dibagikan lewat tautan pendaftaran.",
-    "claim_source": "grup WhatsApp warga",
-    "verdict": "hoaks",
-    "evidence": "Dinas Sosial memastikan tidak ada pendaftaran bantuan lewat tautan.",
-}
-
-
-# --- the database ---------------------------------------------------------------------------
-
-
-def embedded_server():
-    """The embedded PostgreSQL of var/pgdata, started if needed and left running."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pgserver
-
-    VAR_DIR.mkdir(exist_ok=True)
-    return pgserver.get_server(VAR_DIR / "pgdata", cleanup_mode=None)
-
-
-def ensure_database(server, name: str) -> str:
-    """Create the bench database if missing; return its URL."""
-    if not re.fullmatch(r"bench_news_\d+", name):
-        raise SystemExit(f"Refusing to use {name!r}: bench databases are named bench_news_<N>.")
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
-    if not re.search(r"^\s*1\s*$", exists, re.MULTILINE):
-        server.psql(f"CREATE DATABASE {name};")
-    return server.get_uri(name)
+# For a page no cache may answer: the path gets a new query string on each request.
+WRK_VARY = """
+local counter = 0
+request = function()
+  counter = counter + 1
+  local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. separator .. "bench=" .. counter)
+end
+"""
 
 
 def production_env(database_url: str, static_root: Path) -> dict[str, str]:
@@ -179,430 +104,6 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
-# --- seeding (in this process, connected to the bench database) -----------------------------
-
-
-def seeded_count(cursor) -> int | None:
-    cursor.execute("CREATE TABLE IF NOT EXISTS bench_news_seed (posts integer NOT NULL)")
-    cursor.execute("SELECT posts FROM bench_news_seed")
-    row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def seed_places():
-    """Regions of Musi Banyuasin, a KIM in most villages and one per district, and authors."""
-    from django.core.management import call_command
-
-    from accounts.models import User
-    from groups.models import Kim
-    from regions.models import District, Village
-
-    if not Village.objects.exists():
-        call_command("import_regions", str(REGIONS_FILE), stdout=io.StringIO())
-    if not Kim.objects.filter(slug__startswith="bench-").exists():
-        rng = random.Random(7)
-        kims = [
-            Kim(
-                name=f"KIM {village.name}",
-                slug=f"bench-kim-{village.code.replace('.', '-')}",
-                level=Kim.Level.VILLAGE,
-                district_id=village.district_id,
-                village=village,
-                status=Kim.Status.ACTIVE,
-            )
-            for village in Village.objects.in_area()
-            if rng.random() < 0.7
-        ]
-        kims += [
-            Kim(
-                name=f"KIM Kecamatan {district.name}",
-                slug=f"bench-kim-{district.code.replace('.', '-')}",
-                level=Kim.Level.DISTRICT,
-                district=district,
-                status=Kim.Status.ACTIVE,
-            )
-            for district in District.objects.in_area()
-        ]
-        Kim.objects.bulk_create(kims)
-    if not User.objects.filter(email__endswith="@bench.test").exists():
-        User.objects.bulk_create(
-            User(email=f"penulis{i}@bench.test", name=f"Penulis {i}", password="!")
-            for i in range(AUTHOR_COUNT)
-        )
-
-
-def cover_images() -> list[dict[str, str]]:
-    """A few shared cover photos (the renditions of ``photo_add``) in var/bench-media."""
-    from PIL import Image
-
-    covers = []
-    for number, colour in enumerate(["#0b5d4b", "#c8a13a", "#2d6a9f", "#8a3b2b"]):
-        names = {}
-        for field, width, extension in [
-            ("image", 1600, "webp"),
-            ("image_960", 960, "webp"),
-            ("image_480", 480, "webp"),
-            ("image_share", 1200, "jpg"),
-        ]:
-            name = f"news/bench/sampul-{number}-{width}.{extension}"
-            target = MEDIA_DIR / name
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                Image.new("RGB", (width, width * 9 // 16), colour).save(target)
-            names[field] = name
-        covers.append(names)
-    return covers
-
-
-def body_pool(rng: random.Random) -> list[tuple[str, str]]:
-    """(Markdown, HTML) of a few hundred distinct bodies: the HTML is rendered once each."""
-    from news.richtext import body_to_html
-
-    pool = []
-    for _variant in range(BODY_VARIANTS):
-        paragraphs = []
-        for _paragraph in range(rng.randint(3, 6)):
-            sentences = rng.sample(SENTENCES, rng.randint(2, 4))
-            paragraphs.append(" ".join(s.format(n=rng.randint(12, 400)) for s in sentences))
-        body = "\n\n".join(paragraphs)
-        pool.append((body, body_to_html(body)))
-    return pool
-
-
-def weighted(rng: random.Random, shares: list[tuple[str, float]]) -> str:
-    return rng.choices([value for value, _share in shares], [share for _v, share in shares])[0]
-
-
-def drop_secondary_indexes(cursor, table: str) -> None:
-    """Drop the table's plain indexes (not those of constraints) for a fast load.
-
-    Their definitions are kept in a table first, so an interrupted seed still restores them.
-    """
-    cursor.execute("CREATE TABLE IF NOT EXISTS bench_news_indexes (definition text NOT NULL)")
-    cursor.execute(
-        """
-        INSERT INTO bench_news_indexes
-        SELECT i.indexdef FROM pg_indexes i
-        WHERE i.tablename = %s
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
-        """,
-        [table],
-    )
-    cursor.execute(
-        """
-        SELECT i.indexname FROM pg_indexes i
-        WHERE i.tablename = %s
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
-        """,
-        [table],
-    )
-    for (name,) in cursor.fetchall():
-        cursor.execute(f'DROP INDEX "{name}"')
-
-
-def restore_secondary_indexes(cursor) -> None:
-    cursor.execute("SET maintenance_work_mem = '512MB'")
-    cursor.execute("SELECT DISTINCT definition FROM bench_news_indexes")
-    for (definition,) in cursor.fetchall():
-        cursor.execute(
-            re.sub(r"^CREATE (UNIQUE )?INDEX ", r"CREATE \1INDEX IF NOT EXISTS ", definition)
-        )
-    cursor.execute("DELETE FROM bench_news_indexes")
-
-
-def quoted(columns: list[str]) -> str:
-    return ", ".join(f'"{column}"' for column in columns)
-
-
-def seed_posts(count: int) -> None:
-    """``count`` posts over the KIMs, districts and categories, COPYed in batches."""
-    from django.db import connection, transaction
-    from django.utils import timezone
-    from django.utils.text import slugify
-
-    from accounts.models import User
-    from groups.models import Kim
-    from news.models import Category, Post, PostPhoto, Tag
-
-    rng = random.Random(2025)
-    now = timezone.now()
-    kims = list(Kim.objects.filter(slug__startswith="bench-").select_related("village", "district"))
-    authors = list(User.objects.filter(email__endswith="@bench.test").values_list("pk", flat=True))
-    categories = list(Category.objects.values_list("pk", flat=True))
-    tags = [
-        Tag.objects.get_or_create(slug=f"topik-{i}", defaults={"name": f"topik {i}"})[0].pk
-        for i in range(TAG_COUNT)
-    ]
-    bodies = body_pool(rng)
-    covers = cover_images()
-    columns = [
-        field.column for field in Post._meta.concrete_fields if field.name not in ("search_vector",)
-    ]
-    text_columns = [
-        field.column
-        for field in Post._meta.concrete_fields
-        if field.get_internal_type() in ("CharField", "TextField", "SlugField")
-    ]
-    photo_columns = [field.column for field in PostPhoto._meta.concrete_fields]
-    span = timedelta(days=365 * YEARS_OF_NEWS).total_seconds()
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE news_post, news_postphoto, news_post_tags RESTART IDENTITY CASCADE"
-        )
-        drop_secondary_indexes(cursor, "news_post")
-    started = time.perf_counter()
-    for first in range(1, count + 1, BATCH):
-        posts, photos, post_tags = io.StringIO(), io.StringIO(), io.StringIO()
-        post_rows, photo_rows, tag_rows = (
-            csv.writer(posts),
-            csv.writer(photos),
-            csv.writer(post_tags),
-        )
-        for pk in range(first, min(first + BATCH, count + 1)):
-            kim = None if rng.random() < DINKOMINFO_SHARE else rng.choice(kims)
-            place = (
-                kim.village.name
-                if kim and kim.village
-                else (kim.district.name if kim else "Sekayu")
-            )
-            status = weighted(rng, STATUS_SHARES)
-            kind = weighted(rng, KIND_SHARES)
-            # Newer ids are mostly newer news, as on a real site.
-            published_at = now - timedelta(
-                seconds=span * (1 - pk / count) + rng.uniform(0, 3 * 86400)
-            )
-            if status == "terbit" and rng.random() < SCHEDULED_SHARE:
-                published_at = now + timedelta(days=rng.uniform(1, 30))
-            if status in ("draft", "diajukan", "dikembalikan"):
-                published_at = None
-            body, body_html = rng.choice(bodies)
-            if pk % UNCOMMON_EVERY == 0:
-                body += f"\n\nWarga juga menjual {UNCOMMON_WORD} hasil olahan sendiri."
-                body_html += f"<p>Warga juga menjual {UNCOMMON_WORD} hasil olahan sendiri.</p>"
-            title = rng.choice(TITLES).format(place=place)
-            changed = published_at or now - timedelta(days=rng.uniform(0, 30))
-            values = {
-                "id": pk,
-                "created_at": changed - timedelta(days=1),
-                "updated_at": changed,
-                "title": title,
-                "slug": f"{slugify(title)[:150]}-{pk}",
-                "lead": rng.choice(LEADS).format(place=place),
-                "body": body,
-                "body_html": body_html,
-                "kind": kind,
-                "category_id": rng.choice(categories),
-                "kim_id": kim.pk if kim else None,
-                "author_id": rng.choice(authors),
-                "district_id": kim.district_id if kim else None,
-                "village_id": kim.village_id if kim else None,
-                "status": status,
-                "published_at": published_at,
-                "submitted_at": changed - timedelta(hours=6) if status != "draft" else None,
-                "is_featured": status == "terbit" and rng.random() < FEATURED_SHARE,
-                "review_note": "Mohon lengkapi sumber." if status == "dikembalikan" else "",
-                **(FACT_CHECK if kind == "cek_fakta" else dict.fromkeys(FACT_CHECK, "")),
-            }
-            post_rows.writerow(["" if values[c] is None else values[c] for c in columns])
-            if rng.random() < COVER_SHARE:
-                cover = rng.choice(covers)
-                photo = {
-                    "id": pk,
-                    "post_id": pk,
-                    "position": 0,
-                    **cover,
-                    "width": 1600,
-                    "height": 900,
-                    "alt_text": f"Suasana kegiatan di {place}",
-                    "caption": "",
-                    "credit": "KIM",
-                    # Published posts' photos are in the public storage (core/files.py).
-                    "is_public": status == "terbit",
-                }
-                photo_rows.writerow([photo.get(column, "") for column in photo_columns])
-            if rng.random() < TAGGED_SHARE:
-                for tag in rng.sample(tags, rng.randint(1, 3)):
-                    tag_rows.writerow([pk, tag])
-        with transaction.atomic(), connection.cursor() as cursor:
-            for table, buffer, table_columns, not_null in [
-                ("news_post", posts, columns, text_columns),
-                ("news_postphoto", photos, photo_columns, ["alt_text", "caption", "credit"]),
-                ("news_post_tags", post_tags, ["post_id", "tag_id"], []),
-            ]:
-                buffer.seek(0)
-                force = f", FORCE_NOT_NULL ({quoted(not_null)})" if not_null else ""
-                cursor.copy_expert(
-                    f"COPY {table} ({quoted(table_columns)}) FROM STDIN WITH (FORMAT csv{force})",
-                    buffer,
-                )
-        done = min(first + BATCH - 1, count)
-        print(f"\r  posts: {done:,} / {count:,} copied", end="", flush=True)
-    print(f" in {time.perf_counter() - started:.0f} s")
-    fill_search_vectors(count)
-    with connection.cursor() as cursor:
-        started = time.perf_counter()
-        restore_secondary_indexes(cursor)
-        for table in ("news_post", "news_postphoto", "news_post_tags"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT coalesce(max(id), 1) FROM {table}))"
-            )
-        print(f"  indexes rebuilt in {time.perf_counter() - started:.0f} s")
-
-
-def fill_search_vectors(count: int) -> None:
-    """The weighted search vector of ``news.services``, computed by PostgreSQL, by id ranges."""
-    from django.db import connection, transaction
-
-    started = time.perf_counter()
-    for first in range(1, count + 1, BATCH):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                """
-                UPDATE news_post SET search_vector =
-                    setweight(to_tsvector('indonesian', coalesce(title, '')), 'A')
-                    || setweight(to_tsvector('indonesian', coalesce(lead, '')), 'B')
-                    || setweight(to_tsvector('indonesian', coalesce(body, '')), 'C')
-                    || setweight(to_tsvector('indonesian', coalesce(claim, '')), 'C')
-                WHERE id >= %s AND id < %s
-                """,
-                [first, first + BATCH],
-            )
-        done = min(first + BATCH - 1, count)
-        print(f"\r  search vectors: {done:,} / {count:,}", end="", flush=True)
-    print(f" in {time.perf_counter() - started:.0f} s")
-
-
-def plant_rare_word(count: int) -> None:
-    """Put ``RARE_WORD`` into ``RARE_POSTS`` published posts spread over the table (once)."""
-    from django.db import connection, transaction
-
-    sentence = f"Ibu-ibu PKK juga membuat {RARE_WORD} dari ikan sungai."
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM news_post WHERE search_vector @@ to_tsquery('indonesian', %s)",
-            [RARE_WORD],
-        )
-        if cursor.fetchone()[0] == RARE_POSTS:
-            return
-        cursor.execute(
-            "SELECT id FROM news_post WHERE status = 'terbit' AND published_at <= now() ORDER BY id"
-        )
-        published = [row[0] for row in cursor.fetchall()]
-        step = len(published) // (RARE_POSTS + 1)
-        chosen = [published[step * (number + 1)] for number in range(RARE_POSTS)]
-        cursor.execute(
-            """
-            UPDATE news_post SET body = body || %s, body_html = body_html || %s
-            WHERE id = ANY(%s);
-            UPDATE news_post SET search_vector =
-                setweight(to_tsvector('indonesian', coalesce(title, '')), 'A')
-                || setweight(to_tsvector('indonesian', coalesce(lead, '')), 'B')
-                || setweight(to_tsvector('indonesian', coalesce(body, '')), 'C')
-                || setweight(to_tsvector('indonesian', coalesce(claim, '')), 'C')
-            WHERE id = ANY(%s)
-            """,
-            [f"\n\n{sentence}", f"<p>{sentence}</p>", chosen, chosen],
-        )
-    print(f"  the rare word {RARE_WORD!r} planted in {RARE_POSTS} posts")
-
-
-def plant_featured() -> None:
-    """Three recent featured posts at any N, as staff keep them: the home page then has the same
-    shape (a featured block and the latest posts) at 10,000 and at 1,000,000 posts."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM news_post WHERE is_featured AND status = 'terbit' "
-            "AND published_at BETWEEN now() - interval '30 days' AND now()"
-        )
-        if cursor.fetchone()[0] >= 3:
-            return
-        cursor.execute(
-            "UPDATE news_post SET is_featured = true WHERE id IN (SELECT id FROM news_post "
-            "WHERE status = 'terbit' AND published_at <= now() ORDER BY published_at DESC "
-            "OFFSET 5 LIMIT 3)"
-        )
-    print("  three recent posts featured")
-
-
-def seed(count: int) -> float:
-    """Seed the bench database unless it already holds ``count`` posts; return the seconds."""
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    if not re.fullmatch(r"bench_news_\d+", name or ""):
-        raise SystemExit(f"Refusing to seed {name!r}.")
-    with connection.cursor() as cursor:
-        if seeded_count(cursor) == count:
-            print(f"Database {name}: already seeded with {count:,} posts.")
-            return 0.0
-    started = time.perf_counter()
-    print(f"Database {name}: seeding {count:,} posts")
-    seed_places()
-    seed_posts(count)
-    with connection.cursor() as cursor:
-        started_vacuum = time.perf_counter()
-        cursor.execute("VACUUM ANALYZE")
-        print(f"  vacuum and analyze in {time.perf_counter() - started_vacuum:.0f} s")
-        cursor.execute("DELETE FROM bench_news_seed")
-        cursor.execute("INSERT INTO bench_news_seed (posts) VALUES (%s)", [count])
-    seconds = time.perf_counter() - started
-    print(f"Seeded in {seconds:.0f} s.")
-    return seconds
-
-
-def bench_pages() -> list[tuple[str, str]]:
-    """(label, path) of each page to load; the detail page is a recent post with a cover."""
-    from django.db import connection
-
-    from news.models import Post
-
-    post = (
-        Post.objects.published()
-        .filter(photos__position=0, kim__isnull=False)
-        .order_by("-published_at")
-        .first()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-        print(f"Database size: {cursor.fetchone()[0]}")
-    return [
-        ("home", "/"),
-        ("list", "/berita/"),
-        ("list page 50", "/berita/?page=50"),
-        ("detail", f"/berita/{post.slug}/" if post else "/berita/tidak-ada/"),
-        (f"search rare ({RARE_WORD}, {RARE_POSTS} posts)", f"/cari/?q={RARE_WORD}"),
-        (f"search 1 in {UNCOMMON_EVERY:,} ({UNCOMMON_WORD})", f"/cari/?q={UNCOMMON_WORD}"),
-        (f"search common ({COMMON_WORD})", f"/cari/?q={COMMON_WORD}"),
-        ("feed", "/berita/feed/"),
-    ]
-
-
-def count_queries(pages: list[tuple[str, str]]) -> dict[str, int]:
-    """SQL queries of one request to each page, through Django's test client in this process:
-    "cached / fresh", the second right after the news caches were forgotten (``news.cache``)."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from news.cache import lists_changed
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    counts = {}
-    for _label, path in pages:
-        client.get(path)  # warm-up: caches of templates, regions and content types
-        with CaptureQueriesContext(connection) as cached:
-            client.get(path)
-        lists_changed()
-        with CaptureQueriesContext(connection) as fresh:
-            client.get(path)
-        counts[path] = f"{len(cached)} / {len(fresh)}"
-    return counts
-
-
 # --- serving and loading ------------------------------------------------------------------
 
 
@@ -612,25 +113,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str) -> tuple[int, bytes]:
+def fetch(url: str, headers: dict[str, str]) -> tuple[int, bytes, dict]:
+    """Status, body as sent (not decompressed) and headers of one GET."""
+    request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.status, response.read()
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as err:
-        return err.code, err.read()
+        return err.code, err.read(), dict(err.headers)
 
 
-def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict, port: int, log: Path, *, config: str = "gunicorn.conf.py"
+) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             GUNICORN,
             "kim_portal.wsgi:application",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
+            *("--config", config, "--workers", "2", "--bind", f"127.0.0.1:{port}"),
+            *("--log-level", "warning"),
         ],
         cwd=BASE_DIR,
         env=env,
@@ -650,12 +151,14 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.
     raise SystemExit(f"gunicorn did not start on port {port}; see {log}")
 
 
-def load(url: str, *, seconds: int, connections: int, script: Path) -> dict:
+def load(url: str, *, seconds: int, connections: int, script: Path, headers: dict) -> dict:
     """Warm up for a second, then load ``url`` with wrk; requests/s, p50 and p95 in ms."""
-    common = ["wrk", "-t1", f"-c{connections}", "--timeout", "60s", "-s", str(script), url]
-    subprocess.run([*common[:3], "-d1s", *common[3:]], capture_output=True, check=True)
+    options = ["-t1", f"-c{connections}", "--timeout", "60s", "-s", str(script)]
+    for name, value in headers.items():
+        options += ["-H", f"{name}: {value}"]
+    subprocess.run(["wrk", "-d1s", *options, url], capture_output=True, check=True)
     output = subprocess.run(
-        [*common[:3], f"-d{seconds}s", *common[3:]], capture_output=True, text=True, check=True
+        ["wrk", f"-d{seconds}s", *options, url], capture_output=True, text=True, check=True
     ).stdout
     match = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+)$", output, re.MULTILINE)
     if not match:
@@ -669,42 +172,142 @@ def load(url: str, *, seconds: int, connections: int, script: Path) -> dict:
     }
 
 
-def print_table(rows: list[dict], args) -> None:
-    print(
-        f"\n{args.posts:,} posts · gunicorn 2 sync workers · wrk 1 thread, "
-        f"{args.connections} connections, {args.seconds} s per page, the floor loaded right "
-        "after each page\n"
-    )
-    print(
-        "| page | path | status | KB | queries (cached / fresh) | alone ms | req/s | p50 ms "
-        "| p95 ms | floor req/s | × floor |"
-    )
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-    for row in rows:
-        start = f"| {row['label']} | {row['path']} | {row['status']} | {row['kb']:.0f} "
-        start += f"| {row.get('queries', '–')} | {row['alone']:.0f} "
-        if not row.get("rps"):
-            print(f"{start}| – | – | – | – | – |")
-            continue
-        errors = f" ({row['errors']} errors)" if row["errors"] else ""
-        floor = row.get("floor_rps")
-        ratio = f"{floor / row['rps']:.1f}×" if floor else "1.0×"
-        print(
-            f"{start}| {row['rps']:.1f}{errors} | {row['p50']:.1f} | {row['p95']:.1f} "
-            f"| {floor or row['rps']:.0f} | {ratio} |"
+def capture_pages(base_url: str, pages, session, floor_dir: Path) -> list[dict]:
+    """Fetch each page plain and in gzip, keep both for the floors, and time one request."""
+    floor_dir.mkdir()
+    rows, content_types = [], {}
+    for number, page in enumerate(pages):
+        headers = {"Cookie": f"{session[0]}={session[1]}"} if page.member else {}
+        fetch(base_url + page.path, headers)  # warms this page's caches
+        started = time.perf_counter()
+        status, html, response_headers = fetch(base_url + page.path, headers)
+        alone = (time.perf_counter() - started) * 1000
+        _status, sent, sent_headers = fetch(
+            base_url + page.path, {**headers, "Accept-Encoding": "gzip"}
         )
+        if sent_headers.get("Content-Encoding") != "gzip":
+            sent = gzip.compress(html)  # not compressed by the portal: the bare floor gzips
+        name = f"page{number}"
+        (floor_dir / f"{name}.html").write_bytes(html)
+        (floor_dir / f"{name}.gz").write_bytes(sent)
+        content_types[name] = response_headers.get("Content-Type", "text/html")
+        rows.append(
+            {
+                "page": page,
+                "name": name,
+                "status": status,
+                "bytes": len(html),
+                "gzip_bytes": len(sent),
+                "alone": alone,
+                "headers": {**headers, "Accept-Encoding": "gzip"},
+                "loads": {},
+            }
+        )
+    (floor_dir / "pages.json").write_text(json.dumps(content_types))
+    return rows
+
+
+def load_rows(rows, urls: dict[str, str], work_dir: Path, args) -> None:
+    """Each page at each connection count, the portal's floor and the bare floor after it."""
+    report, vary = work_dir / "report.lua", work_dir / "report-vary.lua"
+    report.write_text(WRK_REPORT)
+    vary.write_text(WRK_VARY + WRK_REPORT)
+    for row in rows:
+        page = row["page"]
+        if row["status"] != 200:
+            print(f"Skipping {page.label} ({page.path}): HTTP {row['status']}", flush=True)
+            continue
+        for connections in args.connections:
+            print(f"Loading {page.label} ({page.path}) at {connections}, then the floors …")
+            options = {"seconds": args.seconds, "connections": connections}
+            result = load(
+                urls["portal"] + page.path,
+                script=vary if page.vary else report,
+                headers=row["headers"],
+                **options,
+            )
+            for floor in ("portal_floor", "bare_floor"):
+                floor_url = f"{urls[floor]}/floor/{row['name']}/"
+                floor_load = load(floor_url, script=report, headers=row["headers"], **options)
+                result[floor.replace("_floor", "_rps")] = floor_load["rps"]
+            row["loads"][connections] = result
+
+
+def serve_and_load(env: dict, pages, args, work_dir: Path) -> list[dict]:
+    session = member_session()
+    queries = count_queries(pages, session)
+    processes = []
+    try:
+        ports = {name: free_port() for name in ("portal", "portal_floor", "bare_floor")}
+        urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        processes.append(start_gunicorn(env, ports["portal"], work_dir / "portal.log"))
+        rows = capture_pages(urls["portal"], pages, session, work_dir / "floor")
+        floor_env = {**env, "BENCH_FLOOR_DIR": str(work_dir / "floor")}
+        processes.append(
+            start_gunicorn(
+                {**floor_env, "DJANGO_SETTINGS_MODULE": "bench_floor"},
+                ports["portal_floor"],
+                work_dir / "portal-floor.log",
+            )
+        )
+        # The bare floor without the portal's gunicorn.conf.py (an empty config instead),
+        # which would load the portal's settings and check its services.
+        processes.append(
+            start_gunicorn(
+                {**floor_env, "DJANGO_SETTINGS_MODULE": "bench_bare"},
+                ports["bare_floor"],
+                work_dir / "bare-floor.log",
+                config="/dev/null",
+            )
+        )
+        for row in rows:
+            row["queries"] = queries[row["page"]]
+        load_rows(rows, urls, work_dir, args)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+    return rows
+
+
+def write_report(rows: list[dict], args) -> None:
+    """Print the tables, write them to var/bench/bench-<N>.md, and compare with the run of
+    another size when there is one (the smallest against the largest)."""
+    title = (
+        f"{args.posts:,} posts · gunicorn 2 sync workers · wrk 1 thread, {args.seconds} s per "
+        "load, Accept-Encoding: gzip · both floors loaded right after each page"
+    )
+    text = markdown_report(rows, title=title)
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    run = {"posts": args.posts, "p95": p95_by_row(rows)}
+    (REPORT_DIR / f"bench-{args.posts}.json").write_text(json.dumps(run, indent=1))
+    runs = sorted(
+        (json.loads(path.read_text()) for path in REPORT_DIR.glob("bench-*.json")),
+        key=lambda saved: saved["posts"],
+    )
+    if len(runs) > 1:
+        text += "\n" + p95_comparison(runs[0], runs[-1])
+    (REPORT_DIR / f"bench-{args.posts}.md").write_text(text)
+    print("\n" + text)
+    print(f"Written to {REPORT_DIR / f'bench-{args.posts}.md'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=10_000, help="posts to seed (default 10,000)")
-    parser.add_argument("--seconds", type=int, default=8, help="load time per page")
-    parser.add_argument("--connections", type=int, default=4, help="wrk connections")
+    parser.add_argument("--seconds", type=int, default=8, help="load time per page and floor")
+    parser.add_argument(
+        "--connections",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=[4, 16],
+        help="wrk connection counts, comma-separated (default 4,16)",
+    )
+    parser.add_argument("--only", help="load only the pages whose label contains this text")
     parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
     parser.add_argument("--drop", action="store_true", help="delete the database at the end")
     args = parser.parse_args()
     if not shutil.which("wrk") and not args.seed_only:
-        raise SystemExit("wrk is needed: apt-get install -y wrk")
+        raise SystemExit("wrk is needed: make system-bench (or apt-get install -y wrk)")
 
     server = embedded_server()
     database_url = ensure_database(server, f"bench_news_{args.posts}")
@@ -718,79 +321,11 @@ def main() -> None:
 
         django.setup()
         seed(args.posts)
-        plant_rare_word(args.posts)
-        plant_featured()
-        pages = bench_pages()
         if args.seed_only:
             return
+        pages = [page for page in page_list() if not args.only or args.only in page.label]
         manage(env, "collectstatic", "--noinput", "-v", "0")
-        queries = count_queries(pages)
-        processes = []
-        try:
-            port, floor_port = free_port(), free_port()
-            processes.append(start_gunicorn(env, port, 2, work_dir / "gunicorn.log"))
-            status, list_body = fetch(f"http://127.0.0.1:{port}/berita/")
-            (work_dir / "floor.html").write_bytes(list_body)
-            floor_env = {
-                **env,
-                "DJANGO_SETTINGS_MODULE": "bench_floor",
-                "BENCH_FLOOR_BODY": str(work_dir / "floor.html"),
-            }
-            processes.append(
-                start_gunicorn(floor_env, floor_port, 2, work_dir / "gunicorn-floor.log")
-            )
-            script = work_dir / "report.lua"
-            script.write_text(WRK_SCRIPT)
-            rows = []
-            floor_url = f"http://127.0.0.1:{floor_port}/floor/"
-            for label, path in pages:
-                url = f"http://127.0.0.1:{port}{path}"
-                fetch(url)  # warms this page's caches
-                started = time.perf_counter()
-                status, body = fetch(url)
-                row = {
-                    "label": label,
-                    "path": path,
-                    "status": status,
-                    "kb": len(body) / 1024,
-                    "alone": (time.perf_counter() - started) * 1000,
-                }
-                if path in queries:
-                    row["queries"] = queries[path]
-                if status == 200:
-                    print(f"Loading {label} ({path}), then the floor …", flush=True)
-                    row |= load(
-                        url, seconds=args.seconds, connections=args.connections, script=script
-                    )
-                    # The floor right after the page: the machine's speed drifts (other work,
-                    # CPU frequency), and a ratio means most between neighbouring runs.
-                    row["floor_rps"] = load(
-                        floor_url, seconds=args.seconds, connections=args.connections, script=script
-                    )["rps"]
-                else:
-                    print(f"Skipping {label} ({path}): HTTP {status}", flush=True)
-                rows.append(row)
-            floors = sorted(row["floor_rps"] for row in rows if "floor_rps" in row)
-            started = time.perf_counter()
-            status, body = fetch(floor_url)
-            rows.append(
-                {
-                    "label": "floor (bytes of the list), median of the runs",
-                    "path": "/floor/",
-                    "status": status,
-                    "kb": len(body) / 1024,
-                    "alone": (time.perf_counter() - started) * 1000,
-                    "rps": floors[len(floors) // 2] if floors else 0,
-                    "p50": float("nan"),
-                    "p95": float("nan"),
-                    "errors": 0,
-                }
-            )
-        finally:
-            for process in processes:
-                process.terminate()
-                process.wait(timeout=30)
-        print_table(rows, args)
+        write_report(serve_and_load(env, pages, args, work_dir), args)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
         if args.drop:
