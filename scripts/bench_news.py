@@ -11,7 +11,8 @@ million about 15 minutes), a later run at the same N reuses it. The pages are th
 ``scripts/bench_pages.py``: home, news list and detail, a category, search (rare, uncommon and
 common word), feeds, the KIM directory and a profile, coverage, a district and a village,
 trainings, aspirations, sitemaps, and the uncached rows: a logged-in member's home, news list and
-dashboard (a session saved in the database) and the feed with a new query string per request.
+dashboard (a session saved in the database), and search for a common word and the feed with a
+new query string on every request, so that no page cache answers them.
 
 Three gunicorns (2 sync workers each, ``DJANGO_DEBUG=0``, a random secret key) serve on loopback
 ports: the portal, the portal's floor (``scripts/bench_floor.py``: the same settings and
