@@ -15,7 +15,7 @@ MANAGE := $(PY) manage.py
 help:
 	@echo "make run    start the portal on http://127.0.0.1:$(PORT) with demo data"
 	@echo "make test   ruff, migration check and the whole test suite (with browser tests)"
-	@echo "make bench  page timings and query counts on national data (83,762 villages, 10,000 KIMs)"
+	@echo "make bench  page timings on national data, then every public page under wrk beside two floors"
 	@echo "make architecture  redraw the import graph in docs/ARCHITECTURE.md from the code"
 
 $(PY):
