@@ -191,18 +191,31 @@ def _move(submission: Submission, to_status: str, allowed_from, actor: User) -> 
     return from_status
 
 
-def _moved_save(submission: Submission, *, from_status: str, actor, note: str, fields=()) -> None:
-    """Save a submission ``_move`` moved (its status and the given fields) and log the move."""
-    submission.save(update_fields=["status", *fields, "updated_at"])
+def _move_save(
+    submission: Submission, *, action: str, to_status: str, actor, note: str, changes=None
+) -> Submission:
+    """``_move`` the submission for a handler's action, set the fields in ``changes``, save
+    and log the move."""
+    from_status = _move(submission, to_status, _ACTION_FROM[action], actor)
+    for name, value in (changes or {}).items():
+        setattr(submission, name, value)
+    if changes:
+        submission.full_clean()
+    submission.save(update_fields=["status", *(changes or ()), "updated_at"])
     status_change_log(record=submission, from_status=from_status, actor=actor, note=note)
+    return submission
 
 
 @transaction.atomic
 def submission_verify(*, submission: Submission, actor: User, note: str = "") -> Submission:
     """A handler confirms a received submission is genuine and in their remit."""
-    from_status = _move(submission, Status.VERIFIED, _ACTION_FROM["verifikasi"], actor)
-    _moved_save(submission, from_status=from_status, actor=actor, note=text_clean(note))
-    return submission
+    return _move_save(
+        submission,
+        action="verifikasi",
+        to_status=Status.VERIFIED,
+        actor=actor,
+        note=text_clean(note),
+    )
 
 
 @transaction.atomic
@@ -223,16 +236,13 @@ def submission_forward(
             {"forwarded_to": _("Choose or name the office it is forwarded to.")},
             code="opd_required",
         )
-    from_status = _move(submission, Status.FORWARDED, _ACTION_FROM["teruskan"], actor)
-    submission.forwarded_to = forwarded_to[:200]
-    submission.forwarded_opd = opd
-    submission.full_clean()
-    _moved_save(
+    _move_save(
         submission,
-        from_status=from_status,
+        action="teruskan",
+        to_status=Status.FORWARDED,
         actor=actor,
         note=f"{forwarded_to}\n{text_clean(note)}".strip(),
-        fields=["forwarded_to", "forwarded_opd"],
+        changes={"forwarded_to": forwarded_to[:200], "forwarded_opd": opd},
     )
     if opd is not None and opd.email:
         pk, opd_pk = submission.pk, opd.pk
@@ -388,9 +398,9 @@ def _answer_save(
 @transaction.atomic
 def submission_close(*, submission: Submission, actor: User, note: str = "") -> Submission:
     """Mark an answered submission as done."""
-    from_status = _move(submission, Status.CLOSED, _ACTION_FROM["selesai"], actor)
-    _moved_save(submission, from_status=from_status, actor=actor, note=text_clean(note))
-    return submission
+    return _move_save(
+        submission, action="selesai", to_status=Status.CLOSED, actor=actor, note=text_clean(note)
+    )
 
 
 @transaction.atomic
@@ -401,11 +411,13 @@ def submission_reject(*, submission: Submission, actor: User, reason: str) -> Su
         raise ValidationError(
             {"reason": _("Say why the submission is rejected.")}, code="reason_required"
         )
-    from_status = _move(submission, Status.REJECTED, _ACTION_FROM["tolak"], actor)
-    submission.rejection_reason = reason[:1000]
-    submission.full_clean()
-    _moved_save(
-        submission, from_status=from_status, actor=actor, note=reason, fields=["rejection_reason"]
+    _move_save(
+        submission,
+        action="tolak",
+        to_status=Status.REJECTED,
+        actor=actor,
+        note=reason,
+        changes={"rejection_reason": reason[:1000]},
     )
     pk = submission.pk
     transaction.on_commit(lambda: submission_notify_rejected.enqueue(submission_id=pk))

@@ -157,6 +157,17 @@ def share_image(request, card) -> dict | None:
     }
 
 
+def open_graph(request, *, record, title: str, description: str, card) -> dict:
+    """The Open Graph tags of a shareable record's page: its absolute address, title,
+    description and generated share card (``og`` in the template context)."""
+    return {
+        "url": request.build_absolute_uri(record.get_absolute_url()),
+        "title": title,
+        "description": description,
+        "image": share_image(request, card),
+    }
+
+
 def share_context(request, *, text: str, page_url: str) -> dict:
     """The template context of the WhatsApp share block (``includes/share_whatsapp.html``):
     the message, its ``wa.me`` link and the page showing it without JavaScript."""

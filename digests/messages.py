@@ -48,43 +48,31 @@ def training_dates(training) -> str:
 
 def digest_sections(content: DigestContent) -> list[tuple[str, list[str]]]:
     """The message's sections: a heading and one line per item, each ending with its link."""
-    sections = []
-    if content.posts:
-        sections.append(
-            (_("News:"), [f"• {post.title} {item_url(post)}" for post in content.posts])
-        )
-    if content.fact_checks:
-        sections.append(
-            (
-                _("Fact checks:"),
-                [
-                    f"• [{post.get_verdict_display().upper()}] {post.title} {item_url(post)}"
-                    for post in content.fact_checks
-                ],
-            )
-        )
-    if content.trainings:
-        sections.append(
-            (
-                _("Trainings:"),
-                [
-                    f"• {training.title} ({training_dates(training)}, {training.venue_name}) "
-                    f"{item_url(training)}"
-                    for training in content.trainings
-                ],
-            )
-        )
-    if content.aspirations:
-        sections.append(
-            (
-                _("Answered aspirations:"),
-                [
-                    f"• {submission.heading} ({submission.village.name}) {item_url(submission)}"
-                    for submission in content.aspirations
-                ],
-            )
-        )
-    return sections
+    parts = [
+        (_("News:"), content.posts, lambda post: f"• {post.title}"),
+        (
+            _("Fact checks:"),
+            content.fact_checks,
+            lambda post: f"• [{post.get_verdict_display().upper()}] {post.title}",
+        ),
+        (
+            _("Trainings:"),
+            content.trainings,
+            lambda training: (
+                f"• {training.title} ({training_dates(training)}, {training.venue_name})"
+            ),
+        ),
+        (
+            _("Answered aspirations:"),
+            content.aspirations,
+            lambda submission: f"• {submission.heading} ({submission.village.name})",
+        ),
+    ]
+    return [
+        (heading, [f"{line(item)} {item_url(item)}" for item in items])
+        for heading, items, line in parts
+        if items
+    ]
 
 
 def _more_line(count: int) -> str:

@@ -2,6 +2,7 @@
 in a realistic share of villages (some with two), with officers, members, requests to join and
 a few inactive, proposed and dissolved ones, so that the coverage page tells a real story."""
 
+import functools
 import random
 from datetime import date, timedelta
 
@@ -96,14 +97,11 @@ def demo_kims_seed(*, staff: User, chair: User, resident: User) -> int:
     focus_areas = list(FocusArea.objects.all())
     levels = list(DevelopmentLevel.objects.all())
     today = date.today()
+    new_kim = functools.partial(_kim, staff, rng, focus_areas, levels)
     kims: list[Kim] = []
     for district in District.objects.in_area().order_by("code"):
         kims.append(
-            _kim(
-                staff,
-                rng,
-                focus_areas,
-                levels,
+            new_kim(
                 name=f"KIM Kecamatan {district.name}",
                 district=district,
                 village=None,
@@ -118,11 +116,7 @@ def demo_kims_seed(*, staff: User, chair: User, resident: User) -> int:
         for _ in range(count):
             name = f"KIM {village.name} {rng.choice(NAME_SUFFIXES)}"
             kims.append(
-                _kim(
-                    staff,
-                    rng,
-                    focus_areas,
-                    levels,
+                new_kim(
                     name=name,
                     district=village.district,
                     village=village,

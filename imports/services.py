@@ -92,13 +92,20 @@ def import_jobs_drop_stale() -> int:
     ).update(status=ImportJob.Status.CANCELLED, file_data=b"", finished_at=now, updated_at=now)
 
 
-@transaction.atomic
-def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
-    """Staff saw the check's preview and want it imported: queue the real run."""
+def _ready_job_locked(job: ImportJob, actor, refusal: str) -> ImportJob:
+    """The checked job, locked until the commit, if the actor may see it and it still waits
+    for a decision; else ``refusal``."""
     _require(can_view_import_job(actor, job))
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportJob.Status.READY:
-        raise ValidationError(_("This import cannot be confirmed any more."), code="not_ready")
+        raise ValidationError(refusal, code="not_ready")
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
+    """Staff saw the check's preview and want it imported: queue the real run."""
+    job = _ready_job_locked(job, actor, _("This import cannot be confirmed any more."))
     job.status = ImportJob.Status.QUEUED
     job.dry_run = False
     job.rows_done = 0
@@ -110,10 +117,7 @@ def import_job_confirm(*, job: ImportJob, actor) -> ImportJob:
 @transaction.atomic
 def import_job_cancel(*, job: ImportJob, actor) -> ImportJob:
     """Drop a checked import that staff do not want; its file is deleted."""
-    _require(can_view_import_job(actor, job))
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != ImportJob.Status.READY:
-        raise ValidationError(_("This import cannot be cancelled any more."), code="not_ready")
+    job = _ready_job_locked(job, actor, _("This import cannot be cancelled any more."))
     job.status = ImportJob.Status.CANCELLED
     job.file_data = b""
     job.finished_at = timezone.now()

@@ -145,34 +145,24 @@ class TrainingAdmin(admin.ModelAdmin):
     def manage_link(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_manage_url(), _("Manage"))
 
+    def _status_change_all(self, request, trainings, to_status) -> int:
+        return sum(self._status_change(request, training, to_status) for training in trainings)
+
     @admin.action(description=_("Publish selected trainings"))
     def publish(self, request, queryset):
-        count = sum(
-            self._status_change(request, training, Training.Status.PUBLISHED)
-            for training in queryset.filter(status=Training.Status.DRAFT)
-        )
-        self.message_user(
-            request,
-            ngettext("%d training published.", "%d trainings published.", count) % count,
-            messages.SUCCESS,
-        )
+        drafts = queryset.filter(status=Training.Status.DRAFT)
+        count = self._status_change_all(request, drafts, Training.Status.PUBLISHED)
+        message = ngettext("%d training published.", "%d trainings published.", count)
+        self.message_user(request, message % count, messages.SUCCESS)
 
     @admin.action(description=_("Close registration of selected trainings"))
     def close_registration(self, request, queryset):
-        count = sum(
-            self._status_change(request, training, Training.Status.CLOSED)
-            for training in queryset.filter(status=Training.Status.PUBLISHED)
+        published = queryset.filter(status=Training.Status.PUBLISHED)
+        count = self._status_change_all(request, published, Training.Status.CLOSED)
+        message = ngettext(
+            "Registration closed for %d training.", "Registration closed for %d trainings.", count
         )
-        self.message_user(
-            request,
-            ngettext(
-                "Registration closed for %d training.",
-                "Registration closed for %d trainings.",
-                count,
-            )
-            % count,
-            messages.SUCCESS,
-        )
+        self.message_user(request, message % count, messages.SUCCESS)
 
 
 class AttendanceInline(admin.TabularInline):

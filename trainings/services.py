@@ -518,17 +518,22 @@ def registration_data_erase(*, user: User, actor: User) -> dict[str, int]:
     return {"registrations cancelled": cancelled}
 
 
+def _seat_give(registration: Registration) -> Registration:
+    """A waiting registration gets a seat, and the person is emailed."""
+    registration.status = Registration.Status.CONFIRMED
+    registration.promoted_at = timezone.now()
+    registration.save(update_fields=["status", "promoted_at", "updated_at"])
+    _notify(registration, "promoted")
+    return registration
+
+
 def _promote_next(training: Training) -> Registration | None:
     if training.registrations.confirmed().count() >= training.capacity:
         return None
     promoted = training.registrations.waitlisted().select_for_update().first()
     if promoted is None:
         return None
-    promoted.status = Registration.Status.CONFIRMED
-    promoted.promoted_at = timezone.now()
-    promoted.save(update_fields=["status", "promoted_at", "updated_at"])
-    _notify(promoted, "promoted")
-    return promoted
+    return _seat_give(promoted)
 
 
 @transaction.atomic
@@ -630,11 +635,7 @@ def registration_seat_give(*, registration: Registration, actor: User) -> Regist
             _("No seat is free. Raise the number of seats first, or wait for a cancellation."),
             code="full",
         )
-    registration.status = Registration.Status.CONFIRMED
-    registration.promoted_at = timezone.now()
-    registration.save(update_fields=["status", "promoted_at", "updated_at"])
-    _notify(registration, "promoted")
-    return registration
+    return _seat_give(registration)
 
 
 @transaction.atomic

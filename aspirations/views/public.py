@@ -39,7 +39,7 @@ from aspirations.sharing import (
 from core.context_processors import language_alternates
 from core.forms import form_service_error_add
 from core.limits import client_address
-from core.sharing import share_context, share_image, short_url, whatsapp_page_response
+from core.sharing import open_graph, share_context, short_url, whatsapp_page_response
 from groups.models import Kim
 from regions.models import District
 from regions.selectors import region_area_parts
@@ -284,12 +284,13 @@ class PublicDetailView(DetailView):
         page = reverse("aspirations:public-whatsapp", kwargs={"pk": submission.pk})
         return super().get_context_data(
             share=share_context(request, text=text, page_url=page),
-            og={
-                "url": request.build_absolute_uri(submission.get_absolute_url()),
-                "title": submission.heading,
-                "description": Truncator(" ".join(submission.text.split())).chars(160),
-                "image": share_image(request, submission_share_card(submission)),
-            },
+            og=open_graph(
+                request,
+                record=submission,
+                title=submission.heading,
+                description=Truncator(" ".join(submission.text.split())).chars(160),
+                card=submission_share_card(submission),
+            ),
             **kwargs,
         )
 

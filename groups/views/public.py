@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
-from core.sharing import share_image
+from core.sharing import open_graph
 from groups import permissions
 from groups.filters import KimFilter
 from groups.forms import MembershipRequestForm
@@ -69,13 +69,14 @@ class KimDetailView(PublicKimMixin, DetailView):
             join_pending=pending,
             can_manage=permissions.can_manage_kim(user, kim),
             can_edit_registry=permissions.can_edit_kim_registry(user, kim),
-            og={
-                "url": self.request.build_absolute_uri(kim.get_absolute_url()),
-                "title": kim.name,
-                "description": _("Community Information Group (KIM) of %(place)s")
+            og=open_graph(
+                self.request,
+                record=kim,
+                title=kim.name,
+                description=_("Community Information Group (KIM) of %(place)s")
                 % {"place": kim_place(kim)},
-                "image": share_image(self.request, kim_share_card(kim)),
-            },
+                card=kim_share_card(kim),
+            ),
             **kwargs,
         )
 

@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.private_files import file_response
-from core.sharing import share_context, share_image, short_url, whatsapp_page_response
+from core.sharing import open_graph, share_context, short_url, whatsapp_page_response
 from groups import permissions
 from trainings.documents import date_range_text, training_ics, trainings_ics
 from trainings.models import Material, Registration, Session, Training
@@ -79,14 +79,15 @@ class TrainingDetailView(DetailView):
         whatsapp_page = reverse("trainings:training-whatsapp", kwargs={"slug": training.slug})
         return super().get_context_data(
             share=share_context(request, text=text, page_url=whatsapp_page),
-            og={
-                "url": request.build_absolute_uri(training.get_absolute_url()),
-                "title": training.title,
-                "description": f"{date_range_text(training)} · {training.venue_name}",
-                # The card, also with a cover: it says when and where, and the cover is WebP,
-                # which not every link preview shows.
-                "image": share_image(request, training_share_card(training)),
-            },
+            # The card, also with a cover: it says when and where, and the cover is WebP,
+            # which not every link preview shows.
+            og=open_graph(
+                request,
+                record=training,
+                title=training.title,
+                description=f"{date_range_text(training)} · {training.venue_name}",
+                card=training_share_card(training),
+            ),
             agenda=agenda_by_day(training),
             speakers=speakers_of(training),
             seats_left=max(training.capacity - training.confirmed_count, 0),
