@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.services import status_change_log
+from core.slugs import slug_unique
 from core.uploads import image_to_webp
 from groups import permissions
 from groups.models import CONTACT_FIELDS, Kim, Membership
@@ -38,19 +39,11 @@ RESERVED_SLUGS = {"cakupan", "aktivitas", "unduh"}
 def kim_slug_for(*, name: str, place: str, exclude_pk: int | None = None) -> str:
     """A readable unique slug: the name, then the place if taken, then a number."""
     base = slugify(name)[:120] or "kim"
-    candidates = [base, f"{base}-{slugify(place)}"[:160]]
-    taken = RESERVED_SLUGS | set(
-        Kim.objects.exclude(pk=exclude_pk)
-        .filter(slug__startswith=base)
-        .values_list("slug", flat=True)
+    return slug_unique(
+        Kim.objects.exclude(pk=exclude_pk),
+        candidates=[base, f"{base}-{slugify(place)}"[:160]],
+        reserved=RESERVED_SLUGS,
     )
-    for candidate in candidates:
-        if candidate not in taken:
-            return candidate
-    number = 2
-    while f"{candidates[-1]}-{number}" in taken:
-        number += 1
-    return f"{candidates[-1]}-{number}"
 
 
 def _require(allowed: bool) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.files import files_place
 from core.services import status_change_log
+from core.slugs import slug_unique
 from core.uploads import image_renditions
 from groups import permissions
 from groups.models import Kim
@@ -48,17 +49,9 @@ RESERVED_SLUGS = {"saya", "tulis", "moderasi", "feed"}
 def post_slug_for(*, title: str, exclude_pk: int | None = None) -> str:
     """A readable unique slug from the title; a number is added when it is taken."""
     base = slugify(title)[:150] or "berita"
-    taken = RESERVED_SLUGS | set(
-        Post.objects.exclude(pk=exclude_pk)
-        .filter(slug__startswith=base)
-        .values_list("slug", flat=True)
+    return slug_unique(
+        Post.objects.exclude(pk=exclude_pk), candidates=[base], reserved=RESERVED_SLUGS
     )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
 
 
 def _log(post: Post, from_status: str, actor: User | None, note: str = "") -> None:

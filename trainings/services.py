@@ -12,11 +12,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.mail import mail_keys_queued, mail_sent_hook
+from core.slugs import slug_unique
 from core.uploads import image_to_webp
 from groups import permissions
 from trainings.models import (
@@ -78,15 +80,10 @@ SESSION_FIELDS = [
 
 
 def _slug_free(title: str, *, exclude_pk=None) -> str:
-    from django.utils.text import slugify
-
     base = slugify(title)[:180] or "pelatihan"
-    slug, number = base, 1
-    taken = Training.objects.exclude(pk=exclude_pk)
-    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return slug_unique(
+        Training.objects.exclude(pk=exclude_pk), candidates=[base], reserved=RESERVED_SLUGS
+    )
 
 
 @transaction.atomic
