@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.uploads import image_to_webp
+from trainings.forms import categories_field
 from trainings.models import (
     TRAINING_EDITABLE_FIELDS,
     Attendance,
     Material,
-    ParticipantCategory,
     Registration,
     Session,
     Training,
@@ -28,13 +28,7 @@ from trainings.services import (
 
 
 class TrainingAdminForm(forms.ModelForm):
-    categories = forms.MultipleChoiceField(
-        label=_("who may register"),
-        choices=ParticipantCategory.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("None ticked: everyone."),
-    )
+    categories = categories_field(label=_("who may register"))
 
     class Meta:
         model = Training

@@ -91,17 +91,22 @@ class ParticipantImportForm(forms.Form):
         return upload
 
 
-class TrainingForm(forms.ModelForm):
-    """A training as staff create and edit it on the staff pages (the admin has the same
-    fields); saved through ``trainings.services.training_save``."""
-
-    categories = forms.MultipleChoiceField(
-        label=_("Who may register"),
+def categories_field(*, label) -> forms.MultipleChoiceField:
+    """Who may register (the staff page's and the admin's field): no box ticked is everyone."""
+    return forms.MultipleChoiceField(
+        label=label,
         choices=ParticipantCategory.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("None ticked: everyone."),
     )
+
+
+class TrainingForm(forms.ModelForm):
+    """A training as staff create and edit it on the staff pages (the admin has the same
+    fields); saved through ``trainings.services.training_save``."""
+
+    categories = categories_field(label=_("Who may register"))
     cover_upload = PhotoField(
         label=_("Cover image"),
         required=False,
