@@ -21,6 +21,7 @@ from trainings.models import (
 )
 from trainings.services import (
     COVER_MAX_SIDE,
+    SESSION_FIELDS,
     training_cancel_notice,
     training_status_change,
     waiting_list_promote,
@@ -38,15 +39,7 @@ class TrainingAdminForm(forms.ModelForm):
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 2
-    fields = [
-        "date",
-        "start_time",
-        "end_time",
-        "topic",
-        "speaker_name",
-        "speaker_position",
-        "speaker_institution",
-    ]
+    fields = SESSION_FIELDS
 
 
 class MaterialInline(admin.TabularInline):
