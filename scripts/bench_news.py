@@ -6,8 +6,8 @@
 
 The database is ``bench_news_<N>`` on the embedded PostgreSQL (var/pgdata), never the
 developer's: the first run creates, migrates and seeds it (``scripts/bench_seed.py``: N posts and
-the members, trainings and aspirations that grow with them; 10,000 posts take a minute, a
-million about 15 minutes), a later run at the same N reuses it. The pages are those of
+the members, trainings and aspirations that grow with them; 10,000 posts take seconds, a
+million about 7 minutes on 2 cores), a later run at the same N reuses it. The pages are those of
 ``scripts/bench_pages.py``: home, news list and detail, a category, search (rare, uncommon and
 common word), feeds, the KIM directory and a profile, coverage, a district and a village,
 trainings, aspirations, sitemaps, and the uncached rows: a logged-in member's home, news list and
