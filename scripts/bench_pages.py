@@ -161,7 +161,7 @@ def markdown_report(rows: list[dict], *, title: str) -> str:
 
 def p95_comparison(smaller: dict, larger: dict) -> str:
     """p95 of each (page, connections) measured in both runs, and its growth from the run of
-    fewer posts to that of more; each run is ``{"posts": N, "p95": {"label|conns": ms}}``."""
+    fewer posts to that of more; a run is ``{"posts": N, "p95": {"label|conns": ms or None}}``."""
     lines = [
         f"## p95 at {larger['posts']:,} posts against {smaller['posts']:,}",
         "",
@@ -174,18 +174,27 @@ def p95_comparison(smaller: dict, larger: dict) -> str:
             continue
         label, connections = key.rsplit("|", 1)
         after = larger["p95"][key]
-        growth = after / before if before else math.inf
-        met = "yes" if growth <= P95_GROWTH_TARGET else "**no**"
+        # None: no request finished within the load time, a miss at the larger size.
+        if before is None or after is None:
+            growth, met = "–", "**no**" if after is None else "–"
+        else:
+            growth = f"{after / before:.2f}×"
+            met = "yes" if after <= P95_GROWTH_TARGET * before else "**no**"
         lines.append(
-            f"| {label} | {connections} | {before:.1f} | {after:.1f} | {growth:.2f}× | {met} |"
+            f"| {label} | {connections} | {_ms(before)} | {_ms(after)} | {growth} | {met} |"
         )
     return "\n".join(lines) + "\n"
 
 
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
 def p95_by_row(rows: list[dict]) -> dict[str, float]:
-    """The p95 of each (page, connections), keyed ``"label|conns"`` for ``p95_comparison``."""
+    """The p95 of each (page, connections), keyed ``"label|conns"`` for ``p95_comparison``;
+    None where no request finished within the load time."""
     return {
-        f"{row['page'].label}|{connections}": load["p95"]
+        f"{row['page'].label}|{connections}": load["p95"] if load["rps"] else None
         for row in rows
         for connections, load in row["loads"].items()
     }

@@ -95,11 +95,19 @@ def test_report_holds_cached_pages_to_a_quarter_and_uncached_to_a_thirtieth():
 
 
 def test_p95_comparison_flags_rows_that_grow_more_than_a_fifth():
-    smaller = {"posts": 10_000, "p95": {"home|16": 40.0, "feed|16": 50.0, "gone|4": 9.0}}
-    larger = {"posts": 1_000_000, "p95": {"home|16": 44.0, "feed|16": 75.0}}
+    smaller = {
+        "posts": 10_000,
+        "p95": {"home|16": 40.0, "feed|16": 50.0, "sitemap|4": 80.0, "gone|4": 9.0},
+    }
+    larger = {
+        "posts": 1_000_000,
+        "p95": {"home|16": 44.0, "feed|16": 75.0, "sitemap|4": None},
+    }
 
     table = p95_comparison(smaller, larger)
 
     assert "| home | 16 | 40.0 | 44.0 | 1.10× | yes |" in table
     assert "| feed | 16 | 50.0 | 75.0 | 1.50× | **no** |" in table
+    # No request finished at a million posts: a miss, not a shorter p95.
+    assert "| sitemap | 4 | 80.0 | – | – | **no** |" in table
     assert "gone" not in table
