@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aspirations.models import Category, Opd, RetentionSetting, Submission, SubmissionChange
-from aspirations.services import submission_contact_erase
-from core.admin import ReadOnlyInline, ReadOnlyModelAdmin, confirm_action
+from aspirations.services import NAMESPACE, submission_contact_erase
+from core.admin import PublicDataAdmin, ReadOnlyInline, ReadOnlyModelAdmin, confirm_action
 from groups import permissions
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(PublicDataAdmin):
+    public_namespace = NAMESPACE
     list_display = ["name", "slug", "position", "submission_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -37,7 +38,8 @@ class SubmissionChangeInline(ReadOnlyInline):
 
 
 @admin.register(Opd)
-class OpdAdmin(admin.ModelAdmin):
+class OpdAdmin(PublicDataAdmin):
+    public_namespace = NAMESPACE
     """The offices submissions are forwarded to (an office with an email is sent them)."""
 
     list_display = ("name", "email", "is_active")

@@ -23,6 +23,7 @@ from aspirations.tasks import (
     submission_send_code,
     submission_send_to_opd,
 )
+from core.cache import version_bump_on_commit
 from core.files import files_place
 from core.services import status_change_log
 from core.uploads import image_renditions
@@ -37,6 +38,10 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 PHOTO_WIDTHS = (480, 1280)
 DUPLICATE_WINDOW = timedelta(days=1)
+# The version (core.cache) of what public pages show of aspirations: answered public
+# submissions, their answers, statuses and senders' names. Cached public pages carry it
+# (core.page_cache).
+NAMESPACE = "aspirations"
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The statuses each handler's action starts from, by the action's name in the handlers' URLs
 # (``/aspirasi/kelola/<pk>/<action>/``), in the order the handler's page offers them.
@@ -170,6 +175,12 @@ def submission_create(
     return submission
 
 
+def public_changed() -> None:
+    """What public pages show of aspirations changed: they are rendered anew once this
+    commits."""
+    version_bump_on_commit(NAMESPACE)
+
+
 def _move(submission: Submission, to_status: str, allowed_from, actor: User) -> str:
     """Check and make a status change on the row as it is now, locked until the commit: two
     handlers on one submission (one answers as the other rejects) take turns, and the second
@@ -195,7 +206,7 @@ def _move_save(
     submission: Submission, *, action: str, to_status: str, actor, note: str, changes=None
 ) -> Submission:
     """``_move`` the submission for a handler's action, set the fields in ``changes``, save
-    and log the move."""
+    and log the move; the public pages move on (a status shows on them)."""
     from_status = _move(submission, to_status, _ACTION_FROM[action], actor)
     for name, value in (changes or {}).items():
         setattr(submission, name, value)
@@ -203,6 +214,7 @@ def _move_save(
         submission.full_clean()
     submission.save(update_fields=["status", *(changes or ()), "updated_at"])
     status_change_log(record=submission, from_status=from_status, actor=actor, note=note)
+    public_changed()
     return submission
 
 
@@ -392,6 +404,7 @@ def _answer_save(
     pk = submission.pk
     if submission.submitter_email:
         transaction.on_commit(lambda: submission_notify_answer.enqueue(submission_id=pk))
+    public_changed()
     return submission
 
 
@@ -460,6 +473,8 @@ def submissions_contact_erase(*, submissions) -> int:
             submitter_email="",
             contact_erased_at=now,
         )
+    if ids:
+        public_changed()
     return len(ids)
 
 

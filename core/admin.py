@@ -11,8 +11,34 @@ from django.utils.translation import ngettext
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import get_date_max
 
+from core.cache import version_bump_on_commit
 from core.mail import mail_retry
 from core.models import OutgoingMail
+
+
+class PublicDataAdmin(admin.ModelAdmin):
+    """An admin whose saves and deletes change what public pages show: each one moves the
+    app's ``public_namespace`` version once the admin's transaction commits, so the cached
+    pages (``core.page_cache``) are rendered anew. Actions go through the apps' services,
+    which move it themselves."""
+
+    public_namespace = ""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        version_bump_on_commit(self.public_namespace)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        version_bump_on_commit(self.public_namespace)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        version_bump_on_commit(self.public_namespace)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        version_bump_on_commit(self.public_namespace)
 
 
 class ReadOnlyPermissions:

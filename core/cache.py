@@ -5,13 +5,17 @@ shared by every app server).
   categories, the regions of the area). ``None`` is never kept: it means "compute again".
 - ``cache_versioned``: a value under a key that carries a namespace's version, and
   ``version_bump`` forgets every value of the namespace at once, on every server, without
-  finding the keys (the news lists move on when a post is published).
+  finding the keys (the news lists move on when a post is published). The anonymous page
+  cache (``core.page_cache``) keys every page by the versions of all the apps' namespaces.
+- ``version_bump_on_commit``: the bump a service makes when it changes what a public page
+  shows, once its transaction commits (a rolled-back change forgets nothing).
 """
 
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 from core.db_router import reads_replica
 
@@ -38,9 +42,23 @@ def version_get(namespace: str) -> int:
     return version
 
 
+def versions_get(namespaces) -> dict[str, int]:
+    """The current version of each of ``namespaces``, read in one round trip."""
+    found = cache.get_many([f"{namespace}:version" for namespace in namespaces])
+    return {
+        namespace: found.get(f"{namespace}:version") or version_get(namespace)
+        for namespace in namespaces
+    }
+
+
 def version_bump(namespace: str) -> None:
     """Forget every value ``cache_versioned`` keeps for the namespace."""
     cache.set(f"{namespace}:version", time.time_ns(), None)
+
+
+def version_bump_on_commit(namespace: str) -> None:
+    """``version_bump(namespace)`` when the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: version_bump(namespace))
 
 
 def cache_versioned(namespace: str, name: str, compute, *, seconds: int, keep=None):

@@ -16,6 +16,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from core.page_cache import same_origin_form
+
 COOKIE = "hemat_kuota"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
@@ -59,9 +61,11 @@ def tap_to_show(image: str, *, label: str = "") -> SafeString:
     )
 
 
+@same_origin_form
 @require_POST
 def hemat_toggle(request):
-    """Turn the mode on or off (``mode`` is "on" or "off") and go back to the page."""
+    """Turn the mode on or off (``mode`` is "on" or "off") and go back to the page. The
+    buttons are on every (cached) page, so they carry no CSRF token: ``same_origin_form``."""
     mode = request.POST.get("mode")
     if mode not in ("on", "off"):
         return HttpResponseBadRequest(

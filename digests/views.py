@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.limits import client_address
+from core.page_cache import same_origin_form
 from core.sharing import share_image, whatsapp_share_url
 from digests import limits, messages
 from digests.forms import SubscribeForm
@@ -100,10 +101,13 @@ def digest_detail(request, area: str, week: str):
     return response
 
 
+@same_origin_form
 @require_POST
 def subscribe(request):
     """Ask for a digest by email: the same answer whether or not the address is already
-    subscribed; the confirmation email goes out through the task worker."""
+    subscribed; the confirmation email goes out through the task worker. The form sits on
+    cached pages (KIM, region), so it carries no CSRF token (``same_origin_form``): it needs
+    no login, and the email's owner confirms by the link sent to it."""
     form = SubscribeForm(request.POST)
     if form.data.get("website"):
         # A bot filled the hidden field: answer as if it worked, send nothing.

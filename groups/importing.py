@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core.spreadsheets import cell_text
 from core.validators import normalize_whatsapp_number, validate_whatsapp_number
 from groups.models import Kim, Membership
-from groups.services import kim_status_change
+from groups.services import kim_status_change, public_changed
 from regions.models import District, Village
 
 # The model fields a row writes, and the column that holds each (for error messages).
@@ -139,6 +139,7 @@ def kim_sheet_update(*, kim: Kim, actor) -> None:
     to_status, kim.status = kim.status, stored["status"]
     if changed:
         kim.save(update_fields=[*changed, "updated_at"])
+        public_changed()
     if to_status != kim.status:
         try:
             kim_status_change(
@@ -202,5 +203,6 @@ def chair_save(*, kim: Kim, update: dict, actor) -> None:
     # database still enforces them, and skipping their queries halves a big file's time.
     chair.full_clean(exclude=["kim", "decided_by"], validate_constraints=False)
     chair.save()
+    public_changed()
     if hasattr(kim, "active_chairs"):
         kim.active_chairs = [chair]

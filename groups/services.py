@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.cache import version_bump_on_commit
 from core.services import status_change_log
 from core.slugs import slug_unique
 from core.uploads import image_to_webp
@@ -34,6 +35,14 @@ PROFILE_FIELDS = ["description", *CONTACT_FIELDS]
 LOGO_MAX_SIDE = 400
 # Path segments under /kim/ that are pages, not KIMs.
 RESERVED_SLUGS = {"cakupan", "aktivitas", "unduh"}
+# The version (core.cache) of what public pages show of KIMs: their profiles, statuses,
+# officers and members. Cached public pages carry it (core.page_cache).
+NAMESPACE = "groups"
+
+
+def public_changed() -> None:
+    """What public pages show of a KIM changed: they are rendered anew once this commits."""
+    version_bump_on_commit(NAMESPACE)
 
 
 def kim_slug_for(*, name: str, place: str, exclude_pk: int | None = None) -> str:
@@ -80,6 +89,7 @@ def kim_status_change(*, kim: Kim, to_status: str, reason: str, actor: User) -> 
     )
     kim.status = to_status
     kim.save(update_fields=["status", "updated_at"])
+    public_changed()
     return kim
 
 
@@ -109,6 +119,7 @@ def kim_register(*, actor: User, status_reason: str = "", kim: Kim | None = None
         actor=actor,
         note=status_reason or _("Registered."),
     )
+    public_changed()
     return kim
 
 
@@ -130,6 +141,7 @@ def kim_update_profile(*, kim: Kim, actor: User, data: dict, logo=None, remove_l
     kim.save(update_fields=[*changed, "updated_at"])
     if "focus_areas" in data:
         kim.focus_areas.set(data["focus_areas"])
+    public_changed()
     return kim
 
 
@@ -192,6 +204,7 @@ def membership_accept(*, membership: Membership, actor: User) -> Membership:
     membership.term_start = membership.term_start or timezone.localdate()
     _save(membership, ["status", "decided_by", "decided_at", "role", "term_start"])
     _notify_decision(membership)
+    public_changed()
     return membership
 
 
@@ -227,6 +240,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
             code="chair_taken",
         )
     membership.role = role
+    public_changed()
     return _save(membership, ["role"])
 
 
@@ -238,6 +252,7 @@ def membership_remove(*, membership: Membership, actor: User) -> Membership:
         raise ValidationError(_("Only active members can be removed."), code="not_active")
     _decided(membership, actor, Membership.Status.REMOVED)
     membership.term_end = membership.term_end or timezone.localdate()
+    public_changed()
     return _save(membership, ["status", "decided_by", "decided_at", "term_end"])
 
 
@@ -253,6 +268,8 @@ def membership_leave(*, membership: Membership, user: User) -> Membership:
     was_active = membership.status == Membership.Status.ACTIVE
     membership.status = Membership.Status.LEFT
     membership.term_end = timezone.localdate() if was_active else None
+    if was_active:
+        public_changed()
     return _save(membership, ["status", "term_end"])
 
 

@@ -98,6 +98,10 @@ MIDDLEWARE = [
     "core.offline.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: public pages for readers without a session or message, from the shared cache.
+    # It sees the request after every middleware above and stores what the view returned
+    # (uncompressed and gzip); a hit leaves through all of them (core/page_cache.py).
+    "core.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "kim_portal.urls"
@@ -160,6 +164,11 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kim-porta
 # eviction) logs nobody out. Safe only when every process serving pages sees the same cache,
 # which production enforces (kim_portal/startup.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The anonymous page cache (core/page_cache.py): how long a public page is kept at most (what
+# changes with time alone, e.g. a scheduled post, shows within it); 0 turns it off. Every
+# public change moves one of these namespaces' versions and so renders every page anew.
+PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=60)
+PORTAL_PAGE_CACHE_NAMESPACES = ("news", "groups", "regions", "trainings", "aspirations")
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -18,6 +18,9 @@ from .settings import *
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off: tests count the queries of every render and change rows without services. The page
+# cache's own tests turn it on (override_settings), see tests/core/test_page_cache.py.
+PORTAL_PAGE_CACHE_SECONDS = 0
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False

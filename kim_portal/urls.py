@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import urls as accounts_urls
 from core import health, hemat, offline, outage, private_files, share_cards
+from core.page_cache import public_page
 from groups import urls as groups_urls
 from kim_portal import views
 from kim_portal.sitemaps import SITEMAPS
@@ -41,13 +42,13 @@ urlpatterns = [
     ),
     path(
         "sitemap.xml",
-        sitemaps_views.index,
+        public_page(sitemaps_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemaps_views.sitemap,
+        public_page(sitemaps_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView, TemplateView
 
+from core.page_cache import public_page
 from core.sharing import short_link_target
 from groups.permissions import RoleRequiredMixin, can_write_post, is_dinkominfo_staff
 from groups.selectors import membership_list_for_user
@@ -49,6 +50,7 @@ def short_link(request, code, language=None):
         return redirect(target.get_absolute_url())
 
 
+@public_page
 class HomeView(TemplateView):
     """Featured and latest news, upcoming trainings, and the parts of the area to jump to
     one's own."""
@@ -88,6 +90,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         )
 
 
+@public_page
 class PrivacyView(TemplateView):
     """The privacy policy (UU PDP): what is collected, why, who sees it, how long it is kept
     (the retention period staff set) and how to download or delete one's data."""

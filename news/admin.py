@@ -15,9 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyInline, ReadOnlyModelAdmin
+from core.admin import PublicDataAdmin, ReadOnlyInline, ReadOnlyModelAdmin
 from groups.admin.filters import AreaDistrictFilter
-from news.cache import lists_changed
+from news.cache import NAMESPACE, lists_changed
 from news.models import Category, Post, PostPhoto, PostStatusChange, Tag
 from news.selectors import category_cache_clear
 from news.services import (
@@ -30,7 +30,8 @@ from news.services import (
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(PublicDataAdmin):
+    public_namespace = NAMESPACE
     list_display = ["name", "slug", "position", "post_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -57,7 +58,8 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(PublicDataAdmin):
+    public_namespace = NAMESPACE
     list_display = ["name", "slug", "post_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from core.cache import cache_computed
+from core.page_cache import public_page
 from groups.models import Kim
 from news.selectors import post_list_for_feed
 from regions.models import District
@@ -34,6 +35,7 @@ def file_size(fieldfile) -> int:
     )
 
 
+@public_page
 class LatestPostsFeed(Feed):
     """The 30 latest published posts of the portal's area."""
 

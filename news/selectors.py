@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import F, Prefetch, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from psycopg2 import sql
@@ -36,6 +36,10 @@ CARD_DEFERRED = ("body", "body_html", "search_vector", "claim", "evidence", "rev
 FEATURED_MAX_AGE = timedelta(days=60)
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100
+# The snippet of a result is taken from the first this many characters of its lead and body:
+# ts_headline parses all the text it is given, and a body may hold 30,000 characters. A news
+# post's lead and body are mostly well under this, so their snippets are the same as before.
+SEARCH_SNIPPET_CHARS = 6000
 # The 'indonesian' configuration stems words but has no stop-word list, and a search matches
 # only posts containing every word; these function words are dropped from unquoted searches.
 SEARCH_STOP_WORDS = frozenset(
@@ -186,6 +190,13 @@ _WINDOW_PAGE = sql.SQL(
 )
 
 
+def search_text_normalise(text: str) -> str:
+    """What someone typed as search reads it: lower case (the search ignores case), spaces
+    collapsed, at most ``SEARCH_MAX_LENGTH`` characters, words in their order. The search page
+    shows and searches this, so it is the page's key in the page cache."""
+    return " ".join(text.split()).lower()[:SEARCH_MAX_LENGTH].strip()
+
+
 def search_query_for(text: str) -> SearchQuery | None:
     """The full-text query for what someone typed (web search syntax), or None if too short.
 
@@ -276,8 +287,8 @@ def post_list_search(*, posts: QuerySet[Post], query: SearchQuery) -> RankedSear
 def post_search_snippets(*, posts: list[Post], query: SearchQuery) -> dict[int, SafeString]:
     """Highlighted snippets of the lead and body of ``posts`` (one page), keyed by post id.
 
-    PostgreSQL marks the matching words; everything else is the author's text, so the result
-    is cleaned down to ``<mark>`` alone.
+    PostgreSQL marks the matching words (in the first ``SEARCH_SNIPPET_CHARS`` characters);
+    everything else is the author's text, so the result is cleaned down to ``<mark>`` alone.
     """
     if not posts:
         return {}
@@ -285,7 +296,11 @@ def post_search_snippets(*, posts: list[Post], query: SearchQuery) -> dict[int, 
         Post.objects.filter(pk__in=[post.pk for post in posts])
         .annotate(
             snippet=SearchHeadline(
-                Concat("lead", Value("\n"), "body", output_field=TextField()),
+                Substr(
+                    Concat("lead", Value("\n"), "body", output_field=TextField()),
+                    1,
+                    SEARCH_SNIPPET_CHARS,
+                ),
                 query,
                 config="indonesian",
                 start_sel="<mark>",

@@ -1,11 +1,15 @@
 from django.contrib import admin
 
+from core.admin import PublicDataAdmin
 from regions.models import District, Province, Regency, Village
 from regions.selectors import region_area_cache_clear
+from regions.services import NAMESPACE
 
 
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(PublicDataAdmin):
     """Staff may correct a region's display name; the code and official name come from imports."""
+
+    public_namespace = NAMESPACE
 
     list_display = ["code", "name", "official_name"]
     search_fields = ["code", "name", "official_name"]

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.cache import version_bump_on_commit
 from regions.models import District, Province, Regency, Village, code_ancestors
 from regions.selectors import region_area_cache_clear
 
@@ -30,6 +31,9 @@ LEVELS = {
 }
 NAME_MAX_LENGTH = 100
 BATCH_SIZE = 2000
+# The version (core.cache) of the region names and parts public pages show; cached public
+# pages carry it (core.page_cache).
+NAMESPACE = "regions"
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,7 @@ def regions_import(*, rows: list[RegionRow]) -> ImportResult:
         ids_by_code.update((region.code, region.id) for region in created)
         ids_by_code.update((code, region.id) for code, region in existing.items())
     transaction.on_commit(region_area_cache_clear)
+    version_bump_on_commit(NAMESPACE)
     return result
 
 

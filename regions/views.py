@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from core.page_cache import public_page
 from regions.models import District, Province, Regency, Village
 from regions.selectors import (
     region_breadcrumbs,
@@ -20,6 +21,7 @@ def region_child_kind(region) -> str:
     return CHILD_KIND[type(region) if region is not None else None]
 
 
+@public_page
 class RegionView(TemplateView):
     """The portal's area (/wilayah/) or a region inside it (/wilayah/<code>/) with its parts:
     provinces, regencies, districts, or the villages of a district. A village's page shows its

@@ -46,6 +46,12 @@ def _clear_cache():
 
 
 @pytest.fixture
+def page_cache_on(settings):
+    """The anonymous page cache as in production (the test settings turn it off)."""
+    settings.PORTAL_PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
 def resident(db):
     """A registered resident with a verified email and no other role."""
     return UserFactory(name="Siti Rahmawati", email="siti@contoh.test")

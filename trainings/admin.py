@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import PublicDataAdmin
 from core.uploads import image_to_webp
 from trainings.forms import categories_field
 from trainings.models import (
@@ -21,6 +22,7 @@ from trainings.models import (
 )
 from trainings.services import (
     COVER_MAX_SIDE,
+    NAMESPACE,
     SESSION_FIELDS,
     training_cancel_notice,
     training_status_change,
@@ -49,7 +51,8 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(PublicDataAdmin):
+    public_namespace = NAMESPACE
     form = TrainingAdminForm
     list_display = [
         "title",
@@ -164,7 +167,8 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(PublicDataAdmin):
+    public_namespace = NAMESPACE
     """Read and correct participants' details; status changes happen on the portal pages."""
 
     list_display = ["name", "training", "status", "category", "institution", "code", "created_at"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.cache import version_bump_on_commit
 from core.mail import mail_keys_queued, mail_sent_hook
 from core.slugs import slug_unique
 from core.uploads import image_to_webp
@@ -36,6 +37,10 @@ from trainings.selectors import membership_list_for_registration, speaker_latest
 from trainings.tasks import registration_email_queue, registration_notify
 
 PARTICIPANT_FIELDS = ["name", "email", "phone", "category", "institution", "position"]
+# The version (core.cache) of what public pages show of trainings: the trainings, their
+# agenda, public materials, seats left and waiting list. Cached public pages carry it
+# (core.page_cache).
+NAMESPACE = "trainings"
 
 
 def _require(allowed: bool) -> None:
@@ -43,8 +48,16 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def public_changed() -> None:
+    """What public pages show of a training changed: they are rendered anew once this
+    commits (a rolled-back change moves nothing)."""
+    version_bump_on_commit(NAMESPACE)
+
+
 def _lock(training: Training) -> Training:
-    """The training's row, locked until the transaction ends."""
+    """The training's row, locked until the transaction ends. Every service that locks a
+    training changes it or its seats, so the public pages move on when it commits."""
+    public_changed()
     return Training.objects.select_for_update().get(pk=training.pk)
 
 
@@ -109,6 +122,7 @@ def training_save(
         training.cover = image_to_webp(cover, max_side=COVER_MAX_SIDE)
     training.full_clean()
     training.save()
+    public_changed()
     promoted = []
     if not creating and old_capacity and training.capacity > old_capacity:
         promoted = waiting_list_promote(training=training, actor=actor)
@@ -171,12 +185,14 @@ def session_add(*, training: Training, actor: User, data: dict) -> Session:
             session.speaker_institution = earlier.speaker_institution
     session.full_clean()
     session.save()
+    public_changed()
     return session
 
 
 def session_delete(*, session: Session, actor: User) -> None:
     _require(permissions.can_manage_trainings(actor))
     session.delete()
+    public_changed()
 
 
 @transaction.atomic
@@ -190,6 +206,7 @@ def material_add(*, training: Training, actor: User, title: str, file, is_public
     )
     material.full_clean()
     material.save()
+    public_changed()
     return material
 
 
@@ -197,6 +214,7 @@ def material_delete(*, material: Material, actor: User) -> None:
     _require(permissions.can_manage_trainings(actor))
     material.file.delete(save=False)
     material.delete()
+    public_changed()
 
 
 # --- Who may register --------------------------------------------------------------------

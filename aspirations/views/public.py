@@ -39,6 +39,7 @@ from aspirations.sharing import (
 from core.context_processors import language_alternates
 from core.forms import form_service_error_add
 from core.limits import client_address
+from core.page_cache import public_page
 from core.sharing import open_graph, share_context, short_url, whatsapp_page_response
 from groups.models import Kim
 from regions.models import District
@@ -248,6 +249,7 @@ def _public_filter(request, submissions):
     return PublicFilter(request.GET or None, queryset=submissions, districts=districts)
 
 
+@public_page
 class PublicListView(ListView):
     """Answered submissions whose senders let them be published, newest answer first."""
 
@@ -268,6 +270,7 @@ class PublicListView(ListView):
         )
 
 
+@public_page
 class PublicDetailView(DetailView):
     template_name = "aspirations/public_detail.html"
     context_object_name = "submission"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from core.admin import ReadOnlyInline, ReadOnlyModelAdmin
+from core.admin import PublicDataAdmin, ReadOnlyInline, ReadOnlyModelAdmin
 from groups.admin.filters import (
     ActiveChairFilter,
     ActiveMemberCountFilter,
@@ -45,7 +45,7 @@ from groups.models import (
     Membership,
 )
 from groups.resources import KimResource
-from groups.services import kim_register, kim_status_change
+from groups.services import NAMESPACE, kim_register, kim_status_change
 from imports.models import ImportJob
 from imports.services import import_job_create
 
@@ -86,7 +86,8 @@ IMPORT_EXPORT_WORDS = [
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(PublicDataAdmin):
+    public_namespace = NAMESPACE
     list_display = ["name", "slug", "kim_count"]
     list_filter = [InUseFilter]
     search_fields = ["name", "slug"]
@@ -101,7 +102,8 @@ class FocusAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(DevelopmentLevel)
-class DevelopmentLevelAdmin(admin.ModelAdmin):
+class DevelopmentLevelAdmin(PublicDataAdmin):
+    public_namespace = NAMESPACE
     list_display = ["rank", "name", "kim_count"]
     list_display_links = ["name"]
     list_filter = [InUseFilter]
@@ -157,7 +159,8 @@ class KimStatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Kim)
-class KimAdmin(ImportExportModelAdmin):
+class KimAdmin(PublicDataAdmin, ImportExportModelAdmin):
+    public_namespace = NAMESPACE
     form = KimAdminForm
     resource_classes = [KimResource]
     formats = [base_formats.CSV, base_formats.XLSX]
@@ -417,7 +420,8 @@ class KimStatusChangeAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PublicDataAdmin):
+    public_namespace = NAMESPACE
     form = MembershipAdminForm
     list_display = ["person", "kim", "kim_district", "role", "status", "term_start", "term_end"]
     list_filter = ["status", "role", ("kim__district", AreaDistrictFilter)]

@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.page_cache import public_page
 from core.spreadsheets import csv_rows, xlsx_bytes
 from groups.coverage import Coverage, coverage_for_region
 from groups.models import Kim
@@ -59,6 +60,7 @@ class CoverageMixin:
         return None
 
 
+@public_page
 class CoverageView(CoverageMixin, View):
     template_name = "groups/coverage.html"
 

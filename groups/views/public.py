@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from core.page_cache import public_page
 from core.sharing import open_graph
 from groups import permissions
 from groups.filters import KimFilter
@@ -26,6 +27,7 @@ class PublicKimMixin:
             raise Http404 from err
 
 
+@public_page
 class KimListView(ListView):
     template_name = "groups/kim_list.html"
     context_object_name = "kims"
@@ -53,6 +55,7 @@ class KimListView(ListView):
         return context
 
 
+@public_page
 class KimDetailView(PublicKimMixin, DetailView):
     template_name = "groups/kim_detail.html"
     context_object_name = "kim"

@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.db import joins_in_written_order
+from core.page_cache import public_page
 from core.sharing import (
     share_context,
     share_image,
@@ -41,6 +42,7 @@ from news.selectors import (
     post_list_search,
     post_search_snippets,
     search_query_for,
+    search_text_normalise,
 )
 from news.sharing import post_share_card, post_whatsapp_text
 from regions.models import District
@@ -151,6 +153,7 @@ def _feed_url(filterset: PostFilter) -> str:
     return reverse("news:feed")
 
 
+@public_page
 class PostListView(CappedListMixin, ListView):
     template_name = "news/post_list.html"
     context_object_name = "posts"
@@ -173,6 +176,7 @@ class PostListView(CappedListMixin, ListView):
         )
 
 
+@public_page(query={"q": search_text_normalise})
 class SearchView(CappedListMixin, ListView):
     """Full-text search over published posts (PostgreSQL, 'indonesian' stemming), best first."""
 
@@ -180,7 +184,7 @@ class SearchView(CappedListMixin, ListView):
     context_object_name = "posts"
 
     def get_queryset(self):
-        self.text = self.request.GET.get("q", "").strip()
+        self.text = search_text_normalise(self.request.GET.get("q", ""))
         self.query = search_query_for(self.text)
         self.filterset = PostFilter(
             self.request.GET or None, queryset=post_list_public(), request=self.request
@@ -206,6 +210,7 @@ class SearchView(CappedListMixin, ListView):
         return context
 
 
+@public_page
 class PostDetailView(DetailView):
     template_name = "news/post_detail.html"
     context_object_name = "post"

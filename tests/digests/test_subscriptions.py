@@ -126,9 +126,17 @@ def test_a_bot_filling_the_hidden_field_gets_nothing(client, bailangu):
     assert not mail.outbox and not Subscription.objects.exists()
 
 
-def test_the_csrf_token_is_required_to_subscribe(bailangu):
+def test_a_form_of_another_site_cannot_subscribe(bailangu):
+    """The form is on cached pages and carries no CSRF token; a browser's form from another
+    site is refused by its Sec-Fetch-Site or Origin header."""
     client = Client(enforce_csrf_checks=True)
-    assert subscribe(client, "warga@contoh.test").status_code == 403
+    data = {"email": "warga@contoh.test", "area": "kim-bailangu", "website": ""}
+    for headers in ({"HTTP_SEC_FETCH_SITE": "cross-site"}, {"HTTP_ORIGIN": "https://jahat.test"}):
+        assert client.post(SUBSCRIBE, data, **headers).status_code == 403
+    assert not Subscription.objects.exists()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(SUBSCRIBE, data, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code == 200 and Subscription.objects.count() == 1
 
 
 def published_last_week(kim, title="Gotong royong membersihkan saluran"):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from core.page_cache import public_page
 from core.private_files import file_response
 from core.sharing import open_graph, share_context, short_url, whatsapp_page_response
 from groups import permissions
@@ -20,6 +21,7 @@ from trainings.services import registration_state_for, registration_window_reaso
 from trainings.sharing import training_share_card, training_whatsapp_text
 
 
+@public_page
 class TrainingListView(ListView):
     """Upcoming trainings (all of them) and past ones (paginated)."""
 
@@ -54,6 +56,7 @@ def speakers_of(training: Training) -> list[Session]:
     return speakers
 
 
+@public_page
 class TrainingDetailView(DetailView):
     template_name = "trainings/training_detail.html"
     context_object_name = "training"
@@ -125,6 +128,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@public_page
 class TrainingIcsView(View):
     def get(self, request, slug):
         training = get_object_or_404(
@@ -133,6 +137,7 @@ class TrainingIcsView(View):
         return _ics_response(training_ics(training), f"{training.slug}.ics")
 
 
+@public_page
 class TrainingCalendarFeedView(View):
     """Every public training of the last year and the future, for calendar apps."""
 
