@@ -194,3 +194,22 @@ def test_the_search_starts_from_the_full_text_index():
 
     assert "post_search_idx" in plan
     assert posts.count() == 6
+
+
+def test_a_snippet_reads_only_the_start_of_a_long_post(client):
+    """ts_headline is given the first SEARCH_SNIPPET_CHARS characters: a match there is marked
+    as before; for one only further down a 30,000-character body the snippet is the opening
+    words."""
+    from news.selectors import SEARCH_SNIPPET_CHARS
+
+    filler = "Warga desa berkumpul di balai. " * 1000
+    assert len(filler) > SEARCH_SNIPPET_CHARS
+    early = searchable(title="Rapat desa", body="Irigasi sawah diperbaiki. " + filler)
+    late = searchable(title="Musyawarah desa", body=filler + "Irigasi sawah diperbaiki.")
+
+    response = client.get(reverse("search"), {"q": "irigasi"})
+
+    snippets = {post.pk: post.snippet for post in response.context["posts"]}
+    assert "<mark>Irigasi</mark>" in snippets[early.pk]
+    assert "<mark>" not in snippets[late.pk]
+    assert snippets[late.pk].startswith(late.lead[:30])
