@@ -6,15 +6,9 @@ from django.urls import reverse
 
 from aspirations.services import submission_answer, submission_close
 from tests.aspirations.conftest import make_submission
+from tests.cached_pages import cached
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
-
-
-def cached(client, url, django_assert_num_queries) -> str:
-    html = client.get(url).content.decode()
-    with django_assert_num_queries(0):
-        assert client.get(url).content.decode() == html
-    return html
 
 
 def test_an_answer_shows_at_once(

@@ -7,16 +7,10 @@ from django.urls import reverse
 
 from groups.models import FocusArea, Kim, Membership
 from groups.services import kim_status_change, kim_update_profile, membership_change_role
+from tests.cached_pages import cached
 from tests.factories import KimFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
-
-
-def cached(client, url, django_assert_num_queries) -> str:
-    html = client.get(url).content.decode()
-    with django_assert_num_queries(0):
-        assert client.get(url).content.decode() == html
-    return html
 
 
 @pytest.fixture

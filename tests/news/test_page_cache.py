@@ -6,18 +6,11 @@ from django.urls import reverse
 
 from news import services
 from news.models import Post
+from tests.cached_pages import cached
 from tests.factories import KimFactory, MembershipFactory, PostFactory
 from tests.news.test_public import published_through_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
-
-
-def cached(client, url, django_assert_num_queries) -> str:
-    """The page as an anonymous reader gets it, once rendered and once from the cache."""
-    html = client.get(url).content.decode()
-    with django_assert_num_queries(0):
-        assert client.get(url).content.decode() == html
-    return html
 
 
 def test_a_published_post_shows_at_once_on_the_cached_pages(

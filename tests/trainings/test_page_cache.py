@@ -4,17 +4,11 @@ changed, or a seat taken, through the services shows on the next anonymous reque
 import pytest
 from django.urls import reverse
 
+from tests.cached_pages import cached
 from tests.trainings.test_registration import register
 from trainings.services import training_save
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
-
-
-def cached(client, url, django_assert_num_queries) -> str:
-    html = client.get(url).content.decode()
-    with django_assert_num_queries(0):
-        assert client.get(url).content.decode() == html
-    return html
 
 
 def test_a_changed_training_shows_at_once(
