@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from aspirations.models import Submission
 from aspirations.services import submission_answer, submission_reject
 from news.models import Post
 from tests.aspirations.conftest import make_submission
@@ -186,3 +187,30 @@ def test_a_search_without_results_says_nothing_matches_not_that_nothing_exists(
         html.count("Tidak ada aspirasi bertanggapan yang cocok dengan kata atau saringan ini.") == 1
     )
     assert "Belum ada aspirasi yang ditanggapi di sini." not in html
+
+
+def test_the_public_list_filters_by_district_kind_and_category_and_an_unknown_value_lists_nothing(
+    client, village, other_village, staff_user
+):
+    answered(village, staff_user, title="Jalan desa berlubang")
+    answered(other_village, staff_user, title="Posyandu tanpa timbangan")
+    hoax = make_submission(village, kind=Submission.Kind.HOAX, title="Kabar bantuan palsu")
+    submission_answer(submission=hoax, actor=staff_user, answer="Itu tidak benar.")
+
+    def headings(**params):
+        response = client.get(reverse("aspirations:public-list"), params)
+        assert response.status_code == 200
+        return sorted(s.heading for s in response.context["submissions"])
+
+    assert headings(kecamatan=other_village.district.code) == ["Posyandu tanpa timbangan"]
+    assert headings(jenis="hoaks") == [hoax.heading]
+    assert headings(kategori="infrastruktur", jenis="aspirasi") == sorted(
+        ["Jalan desa berlubang", "Posyandu tanpa timbangan"]
+    )
+    assert headings(q="posyandu timbangan") == ["Posyandu tanpa timbangan"]
+    # An old link naming a district, kind or category the portal does not know lists nothing
+    # rather than everything, and the page still offers the filters.
+    assert headings(kecamatan="99.99") == []
+    assert headings(jenis="bukan-jenis") == []
+    page = client.get(reverse("aspirations:public-list"), {"kategori": "tidak-ada"})
+    assert 'name="kecamatan"' in page.content.decode()
