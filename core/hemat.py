@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from core.page_cache import same_origin_form
+from core.origin import same_origin_form
 
 COOKIE = "hemat_kuota"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.limits import client_address
-from core.page_cache import same_origin_form
+from core.origin import same_origin_form
 from core.sharing import share_image, whatsapp_share_url
 from digests import limits, messages
 from digests.forms import SubscribeForm

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "core.health.HealthCheckMiddleware",
     # Request id and access log for everything else.
     "core.logs.RequestLogMiddleware",
+    # A public page read again: its finished response from the shared cache, before the rest
+    # of the stack (core/page_cache.py, "Where it sits").
+    "core.page_cache.PageReplayMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

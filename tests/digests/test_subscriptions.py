@@ -128,10 +128,14 @@ def test_a_bot_filling_the_hidden_field_gets_nothing(client, bailangu):
 
 def test_a_form_of_another_site_cannot_subscribe(bailangu):
     """The form is on cached pages and carries no CSRF token; a browser's form from another
-    site is refused by its Sec-Fetch-Site or Origin header."""
+    site is refused by its Sec-Fetch-Site or Origin header, and so is a request with neither."""
     client = Client(enforce_csrf_checks=True)
     data = {"email": "warga@contoh.test", "area": "kim-bailangu", "website": ""}
-    for headers in ({"HTTP_SEC_FETCH_SITE": "cross-site"}, {"HTTP_ORIGIN": "https://jahat.test"}):
+    for headers in (
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_ORIGIN": "https://jahat.test"},
+        {},
+    ):
         assert client.post(SUBSCRIBE, data, **headers).status_code == 403
     assert not Subscription.objects.exists()
     with TestCase.captureOnCommitCallbacks(execute=True):
