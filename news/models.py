@@ -176,6 +176,18 @@ class Post(TimeStampedModel):
                 condition=Q(status="terbit"),
                 name="post_kim_published_idx",
             ),
+            # The village page's latest posts.
+            models.Index(
+                fields=["village", "-published_at", "-id"],
+                condition=Q(status="terbit"),
+                name="post_village_published_idx",
+            ),
+            # The home page's featured posts: a short walk however rare featuring is.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="terbit", is_featured=True),
+                name="post_featured_published_idx",
+            ),
             models.Index(
                 fields=["category", "-published_at", "-id"],
                 condition=Q(status="terbit"),

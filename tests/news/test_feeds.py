@@ -5,6 +5,8 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -196,6 +198,37 @@ def test_sitemap_lists_published_posts_only_with_their_last_change(client):
     [url] = root.findall(f"{SITEMAP}url")
     assert url.findtext(f"{SITEMAP}loc") == f"http://testserver{published.get_absolute_url()}"
     assert url.findtext(f"{SITEMAP}lastmod") == timezone.localdate(published.updated_at).isoformat()
+
+
+def test_the_sitemap_index_counts_posts_once_per_news_version(
+    client, monkeypatch, staff_user, django_capture_on_commit_callbacks
+):
+    """The index's number of post pages comes from a count kept for the news version (a
+    COUNT(*) over a million posts takes half a second), and a publish adds a page at once."""
+    from news.services import post_publish, post_submit
+    from news.sitemaps import PostSitemap
+
+    monkeypatch.setattr(PostSitemap, "limit", 2)
+    PostFactory.create_batch(2)
+    post_pages = [f"http://testserver/sitemap-berita.xml?p={n}" for n in (2, 3)]
+    assert post_pages[0] not in locations(client, "/sitemap.xml")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        member = MembershipFactory(role="anggota")
+        draft = PostFactory(
+            kim=member.kim, author=member.user, status=Post.Status.DRAFT, published_at=None
+        )
+        post_submit(post=draft, actor=member.user)
+        post_publish(post=draft, actor=staff_user)
+    with CaptureQueriesContext(connection) as first:
+        assert post_pages[0] in locations(client, "/sitemap.xml")
+    with CaptureQueriesContext(connection) as again:
+        assert post_pages[1] not in locations(client, "/sitemap.xml")
+
+    def counts(queries):
+        return [q["sql"] for q in queries if "COUNT(" in q["sql"] and "news_post" in q["sql"]]
+
+    assert counts(first) and not counts(again)
 
 
 def test_sitemap_lists_public_kims_regions_and_fixed_pages(client):
