@@ -6,12 +6,12 @@ public profile. Status changes are kept in ``KimStatusChange``.
 """
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import count_of
 from core.files import PrivateFileField, RandomName
 from core.models import StatusChange, TimeStampedModel, changed_by_field, status_fields
 from core.uploads import MB, ImageValidator, PdfValidator
@@ -72,18 +72,9 @@ class KimQuerySet(models.QuerySet):
         return self.filter(district__in=District.objects.in_area(code))
 
     def for_list(self):
-        # A subquery per KIM rather than a join and GROUP BY: PostgreSQL counts the members
-        # of the KIMs a page shows only, after ORDER BY and LIMIT, instead of every
-        # membership of the whole directory first.
-        active = (
-            Membership.objects.filter(kim=OuterRef("pk"), status=Membership.Status.ACTIVE)
-            .order_by()
-            .values("kim")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
+        active = Membership.objects.filter(status=Membership.Status.ACTIVE)
         return self.select_related("district", "village", "development_level").annotate(
-            active_member_count=Coalesce(Subquery(active), 0)
+            active_member_count=count_of(active, to="kim")
         )
 
 

@@ -15,12 +15,13 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.db import count_of
 from core.files import PrivateFileField, RandomName, private_storage
 from core.models import TimeStampedModel
 from core.uploads import MB, ImageValidator, PdfValidator, document_matches_extension
@@ -85,12 +86,13 @@ class TrainingQuerySet(models.QuerySet):
 
     def with_seat_counts(self):
         """Annotate ``confirmed_count`` and ``waiting_count``."""
+        registrations = Registration.objects.all()
         return self.annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+            confirmed_count=count_of(
+                registrations.filter(status=Registration.Status.CONFIRMED), to="training"
             ),
-            waiting_count=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
+            waiting_count=count_of(
+                registrations.filter(status=Registration.Status.WAITLISTED), to="training"
             ),
         )
 
