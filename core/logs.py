@@ -91,7 +91,9 @@ class RequestLogMiddleware:
             extra={
                 "method": request.method,
                 "path": path,
-                "route": match.route if match else None,
+                # A page replayed from the page cache was never resolved: its route was kept.
+                "route": match.route if match else getattr(response, "page_route", None),
+                "page_cache": getattr(response, "from_page_cache", False),
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "bytes": _response_bytes(response),

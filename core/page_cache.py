@@ -317,11 +317,13 @@ class PageReplayMiddleware:
             and getattr(request, "LANGUAGE_CODE", None)
             == (get_language_from_path(request.path_info) or settings.LANGUAGE_CODE)
         ):
-            cache.set(
-                key,
-                {"headers": list(response.headers.items()), "content": response.content},
-                seconds,
-            )
+            match = getattr(request, "resolver_match", None)
+            entry = {
+                "headers": list(response.headers.items()),
+                "content": response.content,
+                "route": match.route if match else None,
+            }
+            cache.set(key, entry, seconds)
         return response
 
 
@@ -332,4 +334,5 @@ def _replayed(entry: dict):
     for name, value in entry["headers"]:
         response.headers[name] = value
     response.from_page_cache = True
+    response.page_route = entry.get("route")
     return response

@@ -97,6 +97,17 @@ def test_access_line_has_the_request_without_its_query_string(client, log_lines)
     assert "Siti" not in json.dumps(log_lines())
 
 
+@pytest.mark.django_db
+@pytest.mark.usefixtures("page_cache_on")
+def test_a_page_from_the_page_cache_is_logged_with_its_route(client, log_lines):
+    client.get("/berita/")
+    client.get("/berita/")
+    first, again = [line for line in log_lines() if line["logger"] == "kim_portal.access"]
+
+    assert first["route"] == again["route"] == "berita/"
+    assert first["page_cache"] is False and again["page_cache"] is True
+
+
 def test_access_line_takes_the_client_from_trusted_proxies_only(client, settings, log_lines):
     forwarded = {"HTTP_X_FORWARDED_FOR": "203.0.113.9, 10.0.0.2", "REMOTE_ADDR": "10.0.0.1"}
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
