@@ -5,6 +5,7 @@ newest first, which is the order of the partial indexes on published posts (``st
 'terbit'``, ``published_at DESC, id DESC``, optionally after district, KIM or category).
 """
 
+import functools
 import re
 from datetime import timedelta
 
@@ -183,10 +184,9 @@ def _related_cards(*, post: Post, limit: int) -> list[Post]:
 SEARCH_RANK_WINDOW = 500
 # The statements over the window of ranked matches (see ``RankedSearch``), which stands in
 # them as ``window``: composed by psycopg2's ``sql`` module, values passed as parameters.
-_WINDOW_COUNT = sql.SQL("SELECT COUNT(*) FROM ({window}) AS window_")
-_WINDOW_PAGE = sql.SQL(
+_WINDOW_RANKED = sql.SQL(
     "SELECT id FROM ({window}) AS window_(id, published_at, rank)"
-    " ORDER BY rank DESC, published_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+    " ORDER BY rank DESC, published_at DESC, id DESC"
 )
 
 
@@ -235,28 +235,29 @@ class RankedSearch:
             window_sql, params = None, ()
         self._window, self._params = window_sql, tuple(params)
 
-    def _rows(self, statement: sql.Composable, params: tuple = (), **parts) -> list[tuple]:
-        """Rows of ``statement`` (one of the ``_WINDOW_*``) with the window of ranked matches
-        and ``parts`` in its places; the window's parameters come first, then ``params``."""
+    def _rows(self, statement: sql.Composable) -> list[tuple]:
+        """Rows of ``statement`` with the window of ranked matches in its place."""
         if self._window is None:
             return []
-        query = statement.format(window=sql.SQL(self._window), **parts)
+        query = statement.format(window=sql.SQL(self._window))
         with connections[router.db_for_read(Post)].cursor() as cursor:
-            cursor.execute(query, self._params + params)
+            cursor.execute(query, self._params)
             return cursor.fetchall()
 
+    @functools.cached_property
+    def _ranked_ids(self) -> list[int]:
+        """Every id of the window, best first: one walk serves both the count and the page
+        (at most ``SEARCH_RANK_WINDOW`` integers, cheaper than ranking the window twice)."""
+        return [row[0] for row in self._rows(_WINDOW_RANKED)]
+
     def count(self) -> int:
-        rows = self._rows(_WINDOW_COUNT)
-        return rows[0][0] if rows else 0
+        return len(self._ranked_ids)
 
     def __len__(self) -> int:
         return self.count()
 
     def page_ids(self, start: int, stop: int) -> list[int]:
-        rows = self._rows(
-            _WINDOW_PAGE, (stop - start, start), limit=sql.Placeholder(), offset=sql.Placeholder()
-        )
-        return [row[0] for row in rows]
+        return self._ranked_ids[start:stop]
 
     def __getitem__(self, index: slice) -> list[Post]:
         """The posts of ``index`` (a slice, as a paginator asks) as cards, best first."""
@@ -273,8 +274,7 @@ class RankedSearch:
 
     def explain(self) -> str:
         """The plan of one page's query (for tests and for looking at it)."""
-        explain = sql.SQL("EXPLAIN " + _WINDOW_PAGE.string)
-        rows = self._rows(explain, limit=sql.Literal(20), offset=sql.Literal(0))
+        rows = self._rows(sql.SQL("EXPLAIN " + _WINDOW_RANKED.string + " LIMIT 20"))
         return "\n".join(row[0] for row in rows)
 
 
@@ -322,15 +322,23 @@ def post_search_snippets(*, posts: list[Post], query: SearchQuery) -> dict[int, 
     return snippets
 
 
-@joins_in_written_order()
 def post_list_for_feed(*, kim: Kim | None = None, district: District | None = None) -> list[Post]:
-    """The 30 latest published posts (of a KIM or a district), with author, cover and tags."""
+    """The 30 latest published posts (of a KIM or a district), with author, cover and tags,
+    kept in the cache for the news version (``news.cache``) without the authors' contact
+    details: a feed reader polling with a query string of its own still reads no post."""
+    name = f"feed:{kim.pk if kim else '-'}:{district.pk if district else '-'}"
+    return cached(name, lambda: _feed_posts(kim=kim, district=district))
+
+
+@joins_in_written_order()
+def _feed_posts(*, kim: Kim | None, district: District | None) -> list[Post]:
     posts = post_list_public()
     if kim is not None:
         posts = posts.filter(kim=kim)
     if district is not None:
         posts = posts.filter(district=district)
-    return list(post_list_cards(posts=posts).select_related("author").prefetch_related("tags")[:30])
+    posts = post_list_cards(posts=posts).select_related("author").prefetch_related("tags")
+    return list(posts.defer("author__password", "author__email", "author__phone")[:30])
 
 
 def post_list_for_sitemap() -> QuerySet[Post]:

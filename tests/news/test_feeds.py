@@ -5,6 +5,7 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -161,8 +162,35 @@ def test_feeds_use_a_constant_number_of_queries(
 
     for post in PostFactory.create_batch(14, kim=kim):
         dressed(post)
+    cache.clear()  # the factories move no news version: render the feed afresh
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
+    # The posts are kept for the news version: a reader with a query string of its own (no
+    # page cache answers it) gets the feed without a post being read.
+    with django_assert_max_num_queries(1):
+        assert client.get(url, {"pembaca": "1"}).status_code == 200
+
+
+def test_a_published_post_is_in_the_feed_at_once(
+    client, staff_user, django_capture_on_commit_callbacks
+):
+    from news.services import post_publish, post_submit
+
+    assert client.get(reverse("news:feed")).status_code == 200
+    member = MembershipFactory(role="anggota")
+    draft = PostFactory(
+        kim=member.kim,
+        author=member.user,
+        status=Post.Status.DRAFT,
+        published_at=None,
+        title="Posyandu balita pindah ke balai desa",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_submit(post=draft, actor=member.user)
+        post_publish(post=draft, actor=staff_user)
+
+    titles = [item.findtext("title") for item in rss(client, reverse("news:feed")).iter("item")]
+    assert "Posyandu balita pindah ke balai desa" in titles
 
 
 # --- Sitemap ----------------------------------------------------------------------------------

@@ -158,6 +158,23 @@ def test_search_uses_a_constant_number_of_queries(
     assert len(response.context["posts"]) == 15
 
 
+def test_a_search_page_ranks_its_matches_once(client):
+    """The count of matches and the page of ids come from one walk of the ranked window."""
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(25):
+        searchable(title=f"Jembatan ke-{number}")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("search"), {"q": "jembatan", "page": 2})
+
+    assert [post.title for post in response.context["posts"]] == [
+        f"Jembatan ke-{number}" for number in range(4, -1, -1)
+    ]
+    assert response.context["paginator"].count == 25
+    assert len([q for q in queries if "ts_rank" in q["sql"]]) == 1
+
+
 def test_the_search_starts_from_the_full_text_index():
     """With a few thousand posts the planner finds the matches through post_search_idx."""
     kim = KimFactory()
