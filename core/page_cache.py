@@ -301,6 +301,8 @@ class PageReplayMiddleware:
         if not seconds or request.path_info.startswith(settings.STATIC_URL):
             return self.get_response(request)
         versions = versions_get(settings.PORTAL_PAGE_CACHE_NAMESPACES)
+        # Read once per request: fragments kept by the same versions use them too.
+        request.page_cache_versions = versions
         key = replay_key(request, versions)
         if key is None:
             return self.get_response(request)
