@@ -20,6 +20,11 @@ def joins_in_written_order():
     transaction of its own (``SET LOCAL``) on the database the request reads (the primary or
     its replica). Inside a caller's transaction it changes nothing, so that the caller's own
     queries keep the planner's choice.
+
+    Not for a query that picks its rows by a subquery (``pk__in=<queryset>``): PostgreSQL makes
+    the subquery a join too, and in written order that join comes last, after every row of the
+    table was joined (a whole-table scan: 1.5 s at a million posts). Pick such rows by a list
+    of ids, or leave the planner free.
     """
     using = read_alias()
     connection = connections[using]

@@ -1,5 +1,6 @@
 """RSS feeds (/berita/feed/...) and the sitemap (/sitemap.xml)."""
 
+import time
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -257,6 +258,39 @@ def test_the_sitemap_index_counts_posts_once_per_news_version(
         return [q["sql"] for q in queries if "COUNT(" in q["sql"] and "news_post" in q["sql"]]
 
     assert counts(first) and not counts(again)
+
+
+class CacheClock:
+    """The local-memory cache's clock, moved on by hand (the rest of the process keeps time)."""
+
+    def __init__(self):
+        self.ahead = 0.0
+
+    def time(self):
+        return time.time() + self.ahead
+
+
+def test_a_post_published_by_its_schedule_is_in_the_sitemap_index_within_a_quarter_hour(
+    client, monkeypatch
+):
+    """No service moves the news version when a scheduled post's time comes: the index's count
+    is then kept for a quarter hour (not the lists' minute), as crawlers come less often."""
+    from django.core.cache.backends import locmem
+
+    from news.sitemaps import PostSitemap
+
+    clock = CacheClock()
+    monkeypatch.setattr(locmem, "time", clock)
+    monkeypatch.setattr(PostSitemap, "limit", 2)
+    PostFactory.create_batch(2)
+    second_page = "http://testserver/sitemap-berita.xml?p=2"
+    assert second_page not in locations(client, "/sitemap.xml")
+
+    PostFactory(published_at=timezone.now() - timedelta(minutes=1))  # its time has come
+    clock.ahead = 2 * 60
+    assert second_page not in locations(client, "/sitemap.xml")
+    clock.ahead = 16 * 60
+    assert second_page in locations(client, "/sitemap.xml")
 
 
 def test_sitemap_lists_public_kims_regions_and_fixed_pages(client):
